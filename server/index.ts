@@ -1,0 +1,46 @@
+/**
+ * Production entry: one HTTP server for the SvelteKit pages (adapter-node's handler) and for
+ * WebSocket upgrades, with an ordered shutdown.
+ */
+import { createServer, type RequestListener } from 'node:http';
+import { closeRuntime, demoBanner, getRuntime } from '../src/lib/server/runtime.ts';
+import { handleUpgrade } from './upgrade.ts';
+
+const runtime = await getRuntime(process.env);
+const { config, log } = runtime;
+// adapter-node reads ORIGIN when its handler is imported; keep it equal to ours.
+process.env.ORIGIN = config.origin;
+
+const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
+const { handler } = (await import(handlerUrl)) as { handler: RequestListener };
+
+const server = createServer(handler);
+server.on('upgrade', handleUpgrade);
+server.headersTimeout = 30_000;
+server.requestTimeout = 60_000;
+
+server.listen(config.port, config.host, () => {
+	log.info({ port: config.port, host: config.host, origin: config.origin }, 'listening');
+	if (runtime.demo) console.log(`\n${demoBanner(runtime)}\n\nOpen ${config.origin}\n`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	log.info({ signal }, 'shutting down');
+	const force = setTimeout(() => {
+		log.error('shutdown took too long; exiting');
+		process.exit(1);
+	}, 10_000);
+	force.unref();
+	// 1. stop accepting; 2. (sync flush lands with the sync server); 3. close HTTP; 4. close the database.
+	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	server.closeIdleConnections();
+	await closed;
+	await closeRuntime();
+	log.info('stopped');
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

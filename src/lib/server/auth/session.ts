@@ -1,0 +1,186 @@
+import { and, eq, ne, desc } from 'drizzle-orm';
+import type { Database } from '../db/index.ts';
+import { sessions, users } from '../db/schema/index.ts';
+import { newToken, parseToken, secretMatches } from './token.ts';
+
+export interface SessionPolicy {
+	idleMs: number;
+	absoluteMs: number;
+	/** last_active_at is written at most this often (activity bookkeeping). */
+	touchIntervalMs?: number;
+}
+
+export interface Session {
+	id: string;
+	userId: string;
+	createdAt: Date;
+	lastActiveAt: Date;
+	authenticatedAt: Date;
+	twoFactorVerified: boolean;
+	ip: string | null;
+	userAgent: string | null;
+	idleExpiresAt: Date;
+	absoluteExpiresAt: Date;
+}
+
+export interface SessionUser {
+	id: string;
+	email: string;
+	name: string;
+	isAdmin: boolean;
+	totpEnabled: boolean;
+}
+
+const DEFAULT_TOUCH_MS = 60_000;
+
+function expiries(row: { createdAt: Date; lastActiveAt: Date }, policy: SessionPolicy) {
+	const absoluteExpiresAt = new Date(row.createdAt.getTime() + policy.absoluteMs);
+	const idle = new Date(row.lastActiveAt.getTime() + policy.idleMs);
+	return { absoluteExpiresAt, idleExpiresAt: idle < absoluteExpiresAt ? idle : absoluteExpiresAt };
+}
+
+export interface CreateSessionInput {
+	userId: string;
+	now: Date;
+	twoFactorVerified: boolean;
+	ip?: string | null;
+	userAgent?: string | null;
+}
+
+/** A new session, always with a fresh id and secret (never reused across sign-ins). */
+export async function createSession(
+	db: Database,
+	input: CreateSessionInput,
+	policy: SessionPolicy
+): Promise<{ token: string; session: Session }> {
+	const { id, token, secretHash } = newToken();
+	const row = {
+		id,
+		secretHash,
+		userId: input.userId,
+		createdAt: input.now,
+		lastActiveAt: input.now,
+		authenticatedAt: input.now,
+		twoFactorVerified: input.twoFactorVerified,
+		ip: input.ip ?? null,
+		userAgent: input.userAgent?.slice(0, 300) ?? null
+	};
+	await db.insert(sessions).values(row);
+	const { secretHash: _hash, ...rest } = row;
+	void _hash;
+	return { token, session: { ...rest, ...expiries(row, policy) } };
+}
+
+export interface ValidateOptions {
+	/** Count this request as activity (false for status polls). */
+	touch?: boolean;
+}
+
+/**
+ * Returns the session and its user when the token is genuine, unexpired and the user is enabled.
+ * Expired sessions are deleted on sight.
+ */
+export async function validateSessionToken(
+	db: Database,
+	token: string,
+	policy: SessionPolicy,
+	now: Date,
+	options: ValidateOptions = {}
+): Promise<{ session: Session; user: SessionUser } | null> {
+	const parsed = parseToken(token);
+	if (!parsed) return null;
+	const [row] = await db
+		.select({ session: sessions, user: users })
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.id, parsed.id))
+		.limit(1);
+	if (!row) return null;
+	if (!secretMatches(parsed.secret, row.session.secretHash)) return null;
+	if (row.user.disabledAt) {
+		await invalidateUserSessions(db, row.user.id);
+		return null;
+	}
+	const { idleExpiresAt, absoluteExpiresAt } = expiries(row.session, policy);
+	if (now >= idleExpiresAt || now >= absoluteExpiresAt) {
+		await invalidateSession(db, row.session.id);
+		return null;
+	}
+	let lastActiveAt = row.session.lastActiveAt;
+	const touchMs = policy.touchIntervalMs ?? DEFAULT_TOUCH_MS;
+	if ((options.touch ?? true) && now.getTime() - lastActiveAt.getTime() >= touchMs) {
+		lastActiveAt = now;
+		await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, row.session.id));
+	}
+	const { secretHash: _hash, ...session } = row.session;
+	void _hash;
+	return {
+		session: { ...session, lastActiveAt, ...expiries({ ...session, lastActiveAt }, policy) },
+		user: {
+			id: row.user.id,
+			email: row.user.email,
+			name: row.user.name,
+			isAdmin: row.user.isAdmin,
+			totpEnabled: row.user.totpEnabledAt !== null
+		}
+	};
+}
+
+export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Ends a user's sessions (all, or all but one). Returns the ids ended, for socket revocation. */
+export async function invalidateUserSessions(
+	db: Database,
+	userId: string,
+	exceptSessionId?: string
+): Promise<string[]> {
+	const where = exceptSessionId
+		? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+		: eq(sessions.userId, userId);
+	const ended = await db.delete(sessions).where(where).returning({ id: sessions.id });
+	return ended.map((s) => s.id);
+}
+
+export interface SessionSummary {
+	id: string;
+	createdAt: Date;
+	lastActiveAt: Date;
+	ip: string | null;
+	userAgent: string | null;
+}
+
+export async function listUserSessions(db: Database, userId: string): Promise<SessionSummary[]> {
+	return db
+		.select({
+			id: sessions.id,
+			createdAt: sessions.createdAt,
+			lastActiveAt: sessions.lastActiveAt,
+			ip: sessions.ip,
+			userAgent: sessions.userAgent
+		})
+		.from(sessions)
+		.where(eq(sessions.userId, userId))
+		.orderBy(desc(sessions.lastActiveAt));
+}
+
+/** Ends one of the user's own sessions; a session id of another user ends nothing. */
+export async function endOwnSession(db: Database, userId: string, sessionId: string) {
+	const ended = await db
+		.delete(sessions)
+		.where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+		.returning({ id: sessions.id });
+	return ended.length > 0;
+}
+
+/** Explicit activity ("stay signed in"): pushes the idle deadline back now. */
+export async function touchSession(
+	db: Database,
+	session: Session,
+	policy: SessionPolicy,
+	now: Date
+): Promise<Session> {
+	await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, session.id));
+	return { ...session, lastActiveAt: now, ...expiries({ ...session, lastActiveAt: now }, policy) };
+}

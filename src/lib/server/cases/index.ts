@@ -1,0 +1,62 @@
+import { and, asc, eq, gt, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/index.ts';
+import { agendaItems, caseExclusions, cases, meetings } from '../db/schema/index.ts';
+import { caseAreas, type Principal } from '../policy/index.ts';
+
+export interface CaseListItem {
+	id: string;
+	reference: string;
+	kind: string;
+	status: string;
+	nextMeeting: string | null;
+}
+
+/** Cases the principal may see: their areas' cases, minus those excluding them or their agency. */
+export async function listVisibleCases(
+	db: Database,
+	principal: Principal,
+	now: Date
+): Promise<CaseListItem[]> {
+	const areaIds = caseAreas(principal);
+	if (areaIds.length === 0) return [];
+	const agencyIds = principal.memberships.map((m) => m.agencyId);
+	const nextMeeting = db
+		.select({ at: sql<Date>`min(${meetings.scheduledAt})`.as('at') })
+		.from(agendaItems)
+		.innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
+		.where(and(eq(agendaItems.caseId, cases.id), gt(meetings.scheduledAt, now)));
+	const rows = await db
+		.select({
+			id: cases.id,
+			reference: cases.reference,
+			kind: cases.kind,
+			status: cases.status,
+			nextMeeting: sql<string | null>`(${nextMeeting})`
+		})
+		.from(cases)
+		.where(
+			and(
+				inArray(cases.areaId, areaIds),
+				notExists(
+					db
+						.select({ one: sql`1` })
+						.from(caseExclusions)
+						.where(
+							and(
+								eq(caseExclusions.caseId, cases.id),
+								isNull(caseExclusions.liftedAt),
+								or(
+									eq(caseExclusions.userId, principal.userId),
+									inArray(caseExclusions.agencyId, agencyIds)
+								)
+							)
+						)
+				)
+			)
+		)
+		.orderBy(asc(cases.reference));
+	return rows.map((r) => ({
+		...r,
+		nextMeeting: r.nextMeeting ? new Date(r.nextMeeting).toISOString() : null
+	}));
+}

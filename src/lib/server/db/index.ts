@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.ts';
+
+export { schema };
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+	db: Database;
+	kind: 'postgres' | 'pglite';
+	close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+	/** PostgreSQL connection string; when absent an embedded PGlite database is used. */
+	url?: string;
+	/** Where PGlite keeps its files; `memory://` keeps nothing. */
+	dataDir?: string;
+	migrationsDir?: string;
+	/** postgres.js pool size. */
+	max?: number;
+}
+
+const defaultMigrations = () => resolve(process.cwd(), 'drizzle');
+
+/** Opens the database and brings its schema up to date with the committed migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+	const migrationsFolder = options.migrationsDir ?? defaultMigrations();
+	if (options.url) {
+		const { default: postgres } = await import('postgres');
+		const { drizzle } = await import('drizzle-orm/postgres-js');
+		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+		const client = postgres(options.url, {
+			max: options.max ?? 10,
+			onnotice: () => {},
+			connection: { application_name: 'marac-portal' }
+		});
+		const db = drizzle(client, { schema });
+		await migrate(db, { migrationsFolder });
+		return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+	}
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { drizzle } = await import('drizzle-orm/pglite');
+	const { migrate } = await import('drizzle-orm/pglite/migrator');
+	const dataDir = options.dataDir ?? './data';
+	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+	const client = await PGlite.create(dataDir);
+	const db = drizzle(client, { schema });
+	await migrate(db, { migrationsFolder });
+	return { db, kind: 'pglite', close: () => client.close() };
+}

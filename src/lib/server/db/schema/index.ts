@@ -1,0 +1,6 @@
+export * from './types.ts';
+export * from './auth.ts';
+export * from './tenancy.ts';
+export * from './cases.ts';
+export * from './meetings.ts';
+export * from './audit.ts';

@@ -1,0 +1,12 @@
+import type { LayoutServerLoad } from './$types';
+
+/** Shell data only: who is signed in and the idle deadline. Pages load their own data. */
+export const load: LayoutServerLoad = async ({ locals }) => {
+	const { user, session, stage, memberships } = locals;
+	return {
+		user: user && stage ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
+		stage,
+		memberships: stage === 'full' ? memberships : [],
+		idleExpiresAt: session?.idleExpiresAt.toISOString() ?? null
+	};
+};

@@ -1,0 +1,30 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig, type Plugin } from 'vite';
+import { handleUpgrade, SYNC_PATH_PREFIX } from './server/upgrade.ts';
+
+/** Attaches the production upgrade handler to the dev server, so `npm run dev` matches `npm start`. */
+function syncDevServer(): Plugin {
+	return {
+		name: 'marac-sync-dev-server',
+		configureServer(server) {
+			server.httpServer?.on('upgrade', (req, socket, head) => {
+				// Vite's own HMR socket shares this server; only claim our path.
+				if (req.url?.startsWith(SYNC_PATH_PREFIX)) handleUpgrade(req, socket, head);
+			});
+		}
+	};
+}
+
+export default defineConfig({
+	plugins: [tailwindcss(), sveltekit(), syncDevServer()],
+	test: {
+		include: ['tests/**/*.test.ts'],
+		exclude: ['tests/e2e/**', 'tests/bench/**', 'node_modules/**'],
+		environment: 'node',
+		pool: 'forks',
+		maxWorkers: 2,
+		testTimeout: 30_000,
+		hookTimeout: 60_000
+	}
+});
