@@ -37,3 +37,8 @@ export const NewPasswordSchema = v.pipe(
 export const SessionIdSchema = v.object({
 	sessionId: v.pipe(v.string(), v.regex(/^[a-z2-7]{16}$/, 'Unknown session.'))
 });
+
+export const EnrolSchema = v.object({
+	code: v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'Enter the 6-digit code your app shows.')),
+	password: v.optional(v.pipe(v.string(), v.maxLength(1024)), '')
+});

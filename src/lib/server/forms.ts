@@ -1,10 +1,10 @@
+import { fail, type ActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 
 export type FieldErrors = Record<string, string>;
 
 export type Parsed<T> =
-	| { ok: true; data: T }
-	| { ok: false; errors: FieldErrors; values: Record<string, string> };
+	{ ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * The one place form data is read: every action parses its fields through a Valibot schema.
@@ -29,4 +29,21 @@ export async function parseForm<S extends v.GenericSchema>(
 		Object.entries(raw).filter(([key]) => !secretFields.includes(key))
 	);
 	return { ok: false, errors, values };
+}
+
+/**
+ * A refused form submission, always in one shape so pages can show `errors` and redisplay
+ * `values` (minus secrets) whatever the failure was.
+ */
+export interface Refusal {
+	errors: FieldErrors;
+	values: Record<string, string>;
+}
+
+export function invalid(
+	status: number,
+	errors: FieldErrors,
+	values: Record<string, string> = {}
+): ActionFailure<Refusal> {
+	return fail(status, { errors, values });
 }

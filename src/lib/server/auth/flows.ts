@@ -171,7 +171,11 @@ export async function verifySecondFactor(
 	}
 	if (!accepted) {
 		await recordFailure(ctx.db, key, TOTP_RULE, now);
-		await audit.record(ctx.db, actor, { action: 'auth.second_factor', outcome: 'failure', at: now });
+		await audit.record(ctx.db, actor, {
+			action: 'auth.second_factor',
+			outcome: 'failure',
+			at: now
+		});
 		return { kind: 'invalid' };
 	}
 	await clearFailures(ctx.db, key);
@@ -314,7 +318,8 @@ export async function inviteUser(db: Database, token: string, now: Date) {
 	return { userId: row.token.userId, tokenId: row.token.id, email: row.email, name: row.name };
 }
 
-export type AcceptInviteResult = { kind: 'invalid-token' } | { kind: 'weak'; message: string } | { kind: 'ok' };
+export type AcceptInviteResult =
+	{ kind: 'invalid-token' } | { kind: 'weak'; message: string } | { kind: 'ok' };
 
 export async function acceptInvite(
 	db: Database,
@@ -335,10 +340,14 @@ export async function acceptInvite(
 	if (used.length === 0) return { kind: 'invalid-token' };
 	await db.update(users).set({ passwordHash }).where(eq(users.id, invite.userId));
 	await invalidateUserSessions(db, invite.userId);
-	await audit.record(db, { userId: invite.userId }, {
-		action: 'auth.password_set',
-		outcome: 'success',
-		at: now
-	});
+	await audit.record(
+		db,
+		{ userId: invite.userId },
+		{
+			action: 'auth.password_set',
+			outcome: 'success',
+			at: now
+		}
+	);
 	return { kind: 'ok' };
 }

@@ -15,7 +15,7 @@ export const PASSWORD_MAX_LENGTH = 256;
 
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-	common ??= new Set((dictionary.passwords as string[]).map((p) => p.toLowerCase()));
+	common ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 	return common;
 }
 
