@@ -26,13 +26,16 @@ export function requireAdmin(): SignedIn {
 	return signedIn;
 }
 
+function clientAddress(event: ReturnType<typeof getRequestEvent>): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		// Not every adapter context knows the address (e.g. some test harnesses).
+		return null;
+	}
+}
+
 export function requestMeta(): RequestMeta {
 	const event = getRequestEvent();
-	let ip: string | null = null;
-	try {
-		ip = event.getClientAddress();
-	} catch {
-		ip = null;
-	}
-	return { ip, userAgent: event.request.headers.get('user-agent') };
+	return { ip: clientAddress(event), userAgent: event.request.headers.get('user-agent') };
 }
