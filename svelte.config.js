@@ -12,6 +12,7 @@ const dev = process.env.NODE_ENV === 'development';
  * SvelteKit's route announcer carries one fixed inline style attribute. Allow exactly that
  * attribute by hash ('unsafe-hashes' covers attributes only with a matching hash), rather than
  * opening style-src to 'unsafe-inline'. Computed from the installed kit so upgrades stay in step.
+ * @returns {NonNullable<NonNullable<NonNullable<import('@sveltejs/kit').KitConfig['csp']>['directives']>['style-src']>}
  */
 function announcerStyleHashes() {
 	const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
  * WebSocket upgrades, with an ordered shutdown.
  */
 import { createServer, type RequestListener } from 'node:http';
-import { closeRuntime, demoBanner, getRuntime } from '../src/lib/server/runtime.ts';
+import { closeRuntime, getRuntime } from '../src/lib/server/runtime.ts';
 import { handleUpgrade } from './upgrade.ts';
 
 const runtime = await getRuntime(process.env);
@@ -21,7 +21,7 @@ server.requestTimeout = 60_000;
 
 server.listen(config.port, config.host, () => {
 	log.info({ port: config.port, host: config.host, origin: config.origin }, 'listening');
-	if (runtime.demo) console.log(`\n${demoBanner(runtime)}\n\nOpen ${config.origin}\n`);
+	console.log(`\nMARAC portal: open ${config.origin}\n`);
 });
 
 let stopping = false;

@@ -43,13 +43,9 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	if (token) {
 		// Status polls must not count as activity, or the idle timeout would never fire.
 		const touch = event.url.pathname !== '/api/session/status';
-		const result = await validateSessionToken(
-			rt.db,
-			token,
-			rt.auth.sessionPolicy,
-			rt.now(),
-			{ touch }
-		);
+		const result = await validateSessionToken(rt.db, token, rt.auth.sessionPolicy, rt.now(), {
+			touch
+		});
 		if (result) {
 			event.locals.user = result.user;
 			event.locals.session = result.session;
@@ -138,7 +134,35 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle: Handle = sequence(securityHeaders, originCheck, authenticate, gate);
+/**
+ * One structured line per request: the route pattern, never the concrete path or query (those can
+ * carry names or case ids), and never bodies or cookies.
+ */
+const logRequests: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await resolve(event);
+	const rt = await runtime();
+	rt.log.info(
+		{
+			requestId: event.locals.requestId,
+			method: event.request.method,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(performance.now() - started),
+			userId: event.locals.user?.id ?? null
+		},
+		'request'
+	);
+	return response;
+};
+
+export const handle: Handle = sequence(
+	securityHeaders,
+	originCheck,
+	authenticate,
+	logRequests,
+	gate
+);
 
 export const handleError: HandleServerError = async ({ error, event, status, message }) => {
 	const id = crypto.randomUUID();

@@ -26,7 +26,10 @@ export interface RuntimeOptions {
 	now?: () => Date;
 }
 
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+	config: Config,
+	options: RuntimeOptions = {}
+): Promise<Runtime> {
 	const log = createLogger(config.logLevel);
 	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	const db = database.db;
@@ -38,7 +41,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 	const mfaPolicy: MfaPolicy = config.mfaPolicy ?? (demo ? 'optional' : 'required');
 	const now = options.now ?? (() => new Date());
 	log.info({ database: database.kind, mfaPolicy, demo }, 'runtime ready');
-	return {
+	const runtime: Runtime = {
 		config,
 		log,
 		db,
@@ -54,6 +57,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 		},
 		close: () => database.close()
 	};
+	if (options.seedEmbeddedDemo && demo) console.log(`\n${demoBanner(runtime)}\n`);
+	return runtime;
 }
 
 const KEY = Symbol.for('marac-portal.runtime');
@@ -82,7 +87,9 @@ export async function closeRuntime(): Promise<void> {
 export function demoBanner(runtime: Runtime): string {
 	const lines = [
 		'Demo data in use (fictional "Demo Area"). Sign in with any of these accounts:',
-		...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(34)} ${a.role}${a.sector ? ` (${a.sector})` : ''}`),
+		...DEMO_ACCOUNTS.map(
+			(a) => `  ${a.email.padEnd(34)} ${a.role}${a.sector ? ` (${a.sector})` : ''}`
+		),
 		`Demo password for every account: ${DEMO_PASSWORD}`,
 		`Second factor: ${runtime.mfaPolicy} (set MFA_POLICY=required to force enrolment)`
 	];
