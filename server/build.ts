@@ -24,10 +24,14 @@ export function buildIsCurrent(): boolean {
 export function ensureBuilt(): void {
 	if (buildIsCurrent()) return;
 	console.log('Building the portal (first start or sources changed)…');
-	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
-		cwd: root,
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: { ...process.env, NODE_ENV: 'production' }
-	});
+	const result = spawnSync(
+		process.execPath,
+		[join(root, 'node_modules/vite/bin/vite.js'), 'build'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env, NODE_ENV: 'production' }
+		}
+	);
 	if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status})`);
 }

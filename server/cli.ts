@@ -6,7 +6,9 @@ import { isEmpty, seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/lib/serv
 const [command, ...flags] = process.argv.slice(2);
 const config = loadConfig(process.env);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-const where = config.databaseUrl ? 'the DATABASE_URL database' : `the embedded database in ${config.dataDir}`;
+const where = config.databaseUrl
+	? 'the DATABASE_URL database'
+	: `the embedded database in ${config.dataDir}`;
 
 try {
 	if (command === 'migrate') {

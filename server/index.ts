@@ -4,7 +4,7 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import { closeRuntime, getRuntime } from '../src/lib/server/runtime.ts';
-import { handleUpgrade } from './upgrade.ts';
+import { handleUpgrade, syncServerFor } from './upgrade.ts';
 
 const runtime = await getRuntime(process.env);
 const { config, log } = runtime;
@@ -14,6 +14,7 @@ process.env.ORIGIN = config.origin;
 const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = (await import(handlerUrl)) as { handler: RequestListener };
 
+syncServerFor(runtime);
 const server = createServer(handler);
 server.on('upgrade', handleUpgrade);
 server.headersTimeout = 30_000;
@@ -34,8 +35,9 @@ async function shutdown(signal: string) {
 		process.exit(1);
 	}, 10_000);
 	force.unref();
-	// 1. stop accepting; 2. (sync flush lands with the sync server); 3. close HTTP; 4. close the database.
+	// 1. stop accepting; 2. flush and close the sync server; 3. close HTTP; 4. close the database.
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	await syncServerFor(runtime).close();
 	server.closeIdleConnections();
 	await closed;
 	await closeRuntime();

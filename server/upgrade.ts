@@ -1,22 +1,28 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { getRuntime, type Runtime } from '../src/lib/server/runtime.ts';
+import { createSyncServer, SYNC_PREFIX, type SyncServer } from './sync/index.ts';
 
-export const SYNC_PATH_PREFIX = '/sync/';
+export const SYNC_PATH_PREFIX = SYNC_PREFIX;
 
-/**
- * Owns every WebSocket upgrade on the portal's HTTP server. Until the live-sync server lands,
- * every upgrade is refused: nothing is upgraded that no code authorises.
- */
-export function handleUpgrade(req: IncomingMessage, socket: Duplex, _head: Buffer): void {
-	void req;
-	refuse(socket, 404, 'Not Found');
+const servers = new WeakMap<Runtime, SyncServer>();
+
+/** The process's sync server, created with the runtime and closed before its database. */
+export function syncServerFor(runtime: Runtime): SyncServer {
+	let server = servers.get(runtime);
+	if (!server) {
+		const created = createSyncServer(runtime);
+		servers.set(runtime, created);
+		runtime.beforeClose.push(() => created.close());
+		server = created;
+	}
+	return server;
 }
 
-export function refuse(socket: Duplex, status: number, reason: string): void {
+/** Owns every WebSocket upgrade on the portal's HTTP server (production and `npm run dev`). */
+export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 	socket.on('error', () => socket.destroy());
-	if (!socket.writable) return void socket.destroy();
-	socket.end(
-		`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n`,
-		() => socket.destroy()
-	);
+	getRuntime(process.env)
+		.then((runtime) => syncServerFor(runtime).handleUpgrade(req, socket, head))
+		.catch(() => socket.destroy());
 }

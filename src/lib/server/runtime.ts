@@ -3,6 +3,7 @@ import { openDatabase, type Database, type DatabaseHandle } from './db/index.ts'
 import { createLogger, type Logger } from './log.ts';
 import { demoInUse, isEmpty, seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import type { AuthContext } from './auth/flows.ts';
+import type { DocumentService } from './documents/types.ts';
 
 /**
  * Everything a request or socket handler needs, created once per process and shared by the
@@ -17,6 +18,10 @@ export interface Runtime {
 	demo: boolean;
 	now: () => Date;
 	auth: AuthContext;
+	/** Live documents; set by the sync server (server/sync) when the process serves them. */
+	documents?: DocumentService;
+	/** Steps run at shutdown before the database closes (e.g. flushing the sync server). */
+	beforeClose: (() => Promise<void>)[];
 	close(): Promise<void>;
 }
 
@@ -30,8 +35,17 @@ export async function createRuntime(
 	config: Config,
 	options: RuntimeOptions = {}
 ): Promise<Runtime> {
-	const log = createLogger(config.logLevel);
 	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	return assembleRuntime(config, database, options);
+}
+
+/** A runtime around an already open database (tests open their own). */
+export async function assembleRuntime(
+	config: Config,
+	database: DatabaseHandle,
+	options: RuntimeOptions = {}
+): Promise<Runtime> {
+	const log = createLogger(config.logLevel);
 	const db = database.db;
 	if (options.seedEmbeddedDemo && !config.databaseUrl && (await isEmpty(db))) {
 		await seedDemo(db);
@@ -55,7 +69,11 @@ export async function createRuntime(
 			now,
 			sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }
 		},
-		close: () => database.close()
+		beforeClose: [],
+		async close() {
+			for (const step of runtime.beforeClose.splice(0)) await step();
+			await database.close();
+		}
 	};
 	if (options.seedEmbeddedDemo && demo) console.log(`\n${demoBanner(runtime)}\n`);
 	return runtime;

@@ -2,6 +2,7 @@ import { and, eq, ne, desc } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { sessions, users } from '../db/schema/index.ts';
 import { newToken, parseToken, secretMatches } from './token.ts';
+import { recordAccessChange } from '../policy/changes.ts';
 
 export interface SessionPolicy {
 	idleMs: number;
@@ -128,6 +129,7 @@ export async function validateSessionToken(
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
+	await recordAccessChange(db, { reason: 'session_ended', sessionId });
 }
 
 /** Ends a user's sessions (all, or all but one). Returns the ids ended, for socket revocation. */
@@ -140,6 +142,8 @@ export async function invalidateUserSessions(
 		? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
 		: eq(sessions.userId, userId);
 	const ended = await db.delete(sessions).where(where).returning({ id: sessions.id });
+	// Recorded per user: sockets of sessions ended here close even if the rows were already gone.
+	await recordAccessChange(db, { reason: 'sessions_ended', userId });
 	return ended.map((s) => s.id);
 }
 
@@ -171,6 +175,7 @@ export async function endOwnSession(db: Database, userId: string, sessionId: str
 		.delete(sessions)
 		.where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
 		.returning({ id: sessions.id });
+	if (ended.length > 0) await recordAccessChange(db, { reason: 'session_ended', sessionId });
 	return ended.length > 0;
 }
 

@@ -80,6 +80,8 @@ export interface AccessDecision {
 	ref: DocumentRef | null;
 	/** The area the document belongs to, when it exists (for audit). */
 	areaId: string | null;
+	/** When access rests on a restricted-access grant: when that grant runs out. */
+	validUntil: Date | null;
 }
 
 /**
@@ -93,15 +95,23 @@ export async function access(
 	now: Date
 ): Promise<AccessDecision> {
 	const ref = parseDocumentName(name);
-	if (!ref || principal.isAdmin) return { access: 'none', ref, areaId: null };
+	const refused = { access: 'none', ref, areaId: null, validUntil: null } as const;
+	if (!ref || principal.isAdmin) return refused;
 	if (ref.kind === 'meeting') {
 		const facts = await loadMeetingFacts(db, ref.meetingId, principal);
-		if (!facts) return { access: 'none', ref, areaId: null };
-		return { access: meetingDocumentAccess(principal, facts), ref, areaId: facts.areaId };
+		if (!facts) return refused;
+		const level = meetingDocumentAccess(principal, facts);
+		return { access: level, ref, areaId: facts.areaId, validUntil: null };
 	}
 	const facts = await loadCaseFacts(db, ref.caseId, principal, now);
-	if (!facts) return { access: 'none', ref, areaId: null };
-	return { access: caseDocumentAccess(principal, ref, facts, now), ref, areaId: facts.areaId };
+	if (!facts) return refused;
+	const level = caseDocumentAccess(principal, ref, facts, now);
+	const withoutGrants = caseDocumentAccess(principal, ref, { ...facts, grantExpiries: [] }, now);
+	const validUntil =
+		level !== withoutGrants && facts.grantExpiries.length > 0
+			? new Date(Math.max(...facts.grantExpiries.map((d) => d.getTime())))
+			: null;
+	return { access: level, ref, areaId: facts.areaId, validUntil };
 }
 
 export interface DocumentAccess {

@@ -21,7 +21,10 @@ export const auditEvents = pgTable(
 		ip: text('ip'),
 		details: jsonb('details')
 	},
-	(t) => [index('audit_events_user_at').on(t.userId, t.at), index('audit_events_target').on(t.target)]
+	(t) => [
+		index('audit_events_user_at').on(t.userId, t.at),
+		index('audit_events_target').on(t.target)
+	]
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -43,7 +43,10 @@ export const cases = pgTable(
 		victimName: text('victim_name').notNull(),
 		/** Normalised name and aliases, for repeat detection and search. */
 		victimNameKey: text('victim_name_key').notNull(),
-		victimAliases: text('victim_aliases').array().notNull().default(sql`'{}'::text[]`),
+		victimAliases: text('victim_aliases')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		victimDob: date('victim_dob', { mode: 'string' }),
 		referringAgencyId: uuid('referring_agency_id').references(() => agencies.id),
 		referredBy: uuid('referred_by').references(() => users.id),
@@ -88,10 +91,7 @@ export const caseExclusions = pgTable(
 	},
 	(t) => [
 		index('case_exclusions_case').on(t.caseId),
-		check(
-			'case_exclusions_one_subject',
-			sql`(${t.agencyId} is null) <> (${t.userId} is null)`
-		)
+		check('case_exclusions_one_subject', sql`(${t.agencyId} is null) <> (${t.userId} is null)`)
 	]
 );
 

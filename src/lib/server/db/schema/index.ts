@@ -4,3 +4,4 @@ export * from './tenancy.ts';
 export * from './cases.ts';
 export * from './meetings.ts';
 export * from './audit.ts';
+export * from './documents.ts';
