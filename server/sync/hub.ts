@@ -5,12 +5,15 @@ import { accessChanges } from '../../src/lib/server/db/schema/index.ts';
 import { compact, createAppender, loadDocument } from '../../src/lib/server/documents/store.ts';
 import type { DocumentService } from '../../src/lib/server/documents/types.ts';
 import { access } from '../../src/lib/server/policy/facts.ts';
+import { parseDocumentName } from '../../src/lib/documents/names.ts';
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { touchSession, validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import * as audit from '../../src/lib/server/audit/index.ts';
 import type { Actor } from '../../src/lib/server/audit/index.ts';
 import { createDecoder } from './decoder.ts';
 import { createRoom, type Peer, type Room } from './room.ts';
+import { createRedisRelay, type Relay } from './relay.ts';
+import { projectorFor } from '../../src/lib/server/documents/projections.ts';
 import { CLOSE_ACCESS_CHANGED, CLOSE_GOING_AWAY } from './protocol.ts';
 
 /** When a socket's access must next be re-checked even if nothing is recorded as changed. */
@@ -34,6 +37,8 @@ export interface HubOptions {
 	compactAfterRows?: number;
 	maxDocumentBytes?: number;
 	decodeTimeoutMs?: number;
+	/** With several processes: how often open documents re-sync from the database. */
+	resyncIntervalMs?: number;
 }
 
 /**
@@ -48,8 +53,65 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 	const compactAfter = options.compactAfterRows ?? 500;
 	const lastTouch = new Map<string, number>();
 
+	// Updates that arrive from other processes while a document is still loading.
+	const early = new Map<string, Uint8Array[]>();
+	const relay: Relay | null = runtime.config.redisUrl
+		? createRedisRelay(
+				runtime.config.redisUrl,
+				{
+					update(doc, update) {
+						const pending = rooms.get(doc);
+						if (!pending) return;
+						const buffer = early.get(doc);
+						if (buffer) buffer.push(update);
+						else void pending.then((room) => room.applyRemote(update)).catch(() => {});
+					},
+					awareness(doc, update) {
+						void rooms
+							.get(doc)
+							?.then((room) => room.applyRemoteAwareness(update))
+							.catch(() => {});
+					}
+				},
+				log
+			)
+		: null;
+
+	// Projections run after changes, coalesced per document, one at a time per document.
+	const projecting = new Map<string, { running: Promise<void>; again: boolean }>();
+	function project(name: string) {
+		const projector = projectorFor(name);
+		if (!projector) return;
+		const state = projecting.get(name);
+		if (state) {
+			state.again = true;
+			return;
+		}
+		const entry = { running: Promise.resolve(), again: false };
+		entry.running = (async () => {
+			do {
+				entry.again = false;
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				const room = await rooms.get(name);
+				if (!room) break;
+				try {
+					await projector.project(db, projector.ref, name, room.doc);
+				} catch (error) {
+					log.error({ doc: name, error: String(error) }, 'projection failed');
+				}
+			} while (entry.again);
+			projecting.delete(name);
+		})();
+		projecting.set(name, entry);
+	}
+
 	const deps = {
 		db,
+		onChange: project,
+		publishUpdate: relay ? (doc: string, u: Uint8Array) => relay.publishUpdate(doc, u) : undefined,
+		publishAwareness: relay
+			? (doc: string, u: Uint8Array) => relay.publishAwareness(doc, u)
+			: undefined,
 		appender,
 		decoder,
 		log,
@@ -71,11 +133,37 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 	function open(name: string): Promise<Room> {
 		let room = rooms.get(name);
 		if (!room) {
-			room = loadDocument(db, name).then((stored) => createRoom(name, stored, deps));
-			room.catch(() => rooms.delete(name));
+			room = (async () => {
+				// Subscribe before loading, so nothing committed elsewhere falls between the two.
+				if (relay) {
+					early.set(name, []);
+					await relay.subscribe(name);
+				}
+				const created = createRoom(name, await loadDocument(db, name), deps);
+				for (const update of early.get(name) ?? []) created.applyRemote(update);
+				early.delete(name);
+				return created;
+			})();
+			room.catch(() => {
+				rooms.delete(name);
+				early.delete(name);
+			});
 			rooms.set(name, room);
 		}
 		return room;
+	}
+
+	/** Pub/sub can drop messages: bring an open document up to date from the database. */
+	async function resync(room: Room) {
+		const stored = await loadDocument(db, room.name);
+		const scratch = new Y.Doc();
+		for (const u of [stored.snapshot, ...stored.updates]) if (u) Y.applyUpdate(scratch, u);
+		const missing = Y.encodeStateAsUpdate(scratch, Y.encodeStateVector(room.doc));
+		scratch.destroy();
+		room.applyRemote(missing);
+		// Everything read is now in memory, so this process may fold those rows too.
+		const known = new Set(room.foldedIds);
+		room.foldedIds.push(...stored.updateIds.filter((id) => !known.has(id)));
 	}
 
 	async function fold(room: Room) {
@@ -94,7 +182,10 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		if (!pending) return;
 		const room = await pending;
 		if (room.peers.size > 0) return;
+		await projecting.get(name)?.running;
+		if (room.peers.size > 0) return;
 		rooms.delete(name);
+		await relay?.unsubscribe(name).catch(() => {});
 		await fold(room);
 		room.destroy();
 	}
@@ -205,7 +296,19 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 	}
 	const watcher = watch();
 
+	const resyncTimer = relay
+		? setInterval(() => {
+				for (const pending of rooms.values()) {
+					void pending
+						.then(resync)
+						.catch((error: unknown) => log.warn({ error: String(error) }, 're-sync failed'));
+				}
+			}, options.resyncIntervalMs ?? 10_000)
+		: null;
+	resyncTimer?.unref();
+
 	async function serverEdit(name: string, actor: Actor, change: (doc: Y.Doc) => void) {
+		if (!parseDocumentName(name)) throw new Error('not a document name');
 		const room = await open(name);
 		const scratch = new Y.Doc();
 		Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc));
@@ -247,9 +350,11 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		/** Ordered shutdown: stop watching, close sockets, commit pending updates, fold the logs. */
 		async close() {
 			watching = false;
+			if (resyncTimer) clearInterval(resyncTimer);
 			await watcher.catch(() => {});
 			for (const { peer } of await allPeers()) peer.close(CLOSE_GOING_AWAY, 'server shutting down');
 			await appender.drain();
+			await Promise.all([...projecting.values()].map((p) => p.running));
 			for (const pending of [...rooms.values()]) {
 				const room = await pending.catch(() => null);
 				if (room) {
@@ -259,6 +364,7 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 			}
 			rooms.clear();
 			await decoder.close();
+			await relay?.close();
 		}
 	};
 }

@@ -53,6 +53,11 @@ export interface RoomDeps {
 	log: Logger;
 	maxDocumentBytes: number;
 	onActivity(peer: Peer): void;
+	/** After any change has been applied (and is durable): refresh projections. */
+	onChange?(doc: string): void;
+	/** Other processes (Redis); only durable updates and local presence are published. */
+	publishUpdate?(doc: string, update: Uint8Array): void;
+	publishAwareness?(doc: string, update: Uint8Array): void;
 }
 
 const MAX_CLIENT_IDS_PER_PEER = 4;
@@ -84,14 +89,20 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 	doc.on('update', (update: Uint8Array, origin: unknown) => {
 		const message = syncUpdate(update);
 		for (const peer of peers) if (peer !== origin) peer.send(message);
+		if (origin !== 'load') deps.onChange?.(name);
 	});
 
 	awareness.on(
 		'update',
-		({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+		(
+			{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+			origin: unknown
+		) => {
 			const changed = [...added, ...updated, ...removed];
-			const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+			const encoded = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+			const message = awarenessMessage(encoded);
 			for (const peer of peers) peer.send(message);
+			if (origin !== 'remote') deps.publishAwareness?.(name, encoded);
 		}
 	);
 
@@ -145,6 +156,7 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		foldedIds.push(id);
 		approxBytes += update.byteLength;
 		Y.applyUpdate(doc, update, peer);
+		deps.publishUpdate?.(name, update);
 		deps.onActivity(peer);
 	}
 
@@ -217,6 +229,16 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		foldedIds.push(id);
 		approxBytes += update.byteLength;
 		Y.applyUpdate(doc, update, 'server');
+		deps.publishUpdate?.(name, update);
+	}
+
+	/** An update another process has already made durable (relay or re-sync). */
+	function applyRemote(update: Uint8Array) {
+		Y.applyUpdate(doc, update, 'remote');
+	}
+
+	function applyRemoteAwareness(update: Uint8Array) {
+		awarenessProtocol.applyAwarenessUpdate(awareness, update, 'remote');
 	}
 
 	return {
@@ -229,6 +251,8 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		leave,
 		handle,
 		applyServerUpdate,
+		applyRemote,
+		applyRemoteAwareness,
 		destroy() {
 			awareness.destroy();
 			doc.destroy();

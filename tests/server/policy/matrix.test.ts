@@ -7,7 +7,7 @@ import {
 	type Principal
 } from '../../../src/lib/server/policy/index.ts';
 import type { MembershipView } from '../../../src/lib/server/tenancy/index.ts';
-import { parseDocumentName, type DocumentRef } from '../../../src/lib/documents.ts';
+import { parseDocumentName, type DocumentRef } from '../../../src/lib/documents/names.ts';
 import type { Role, Sector } from '../../../src/lib/domain.ts';
 
 const AREA = '00000000-0000-4000-8000-00000000000a';

@@ -8,7 +8,7 @@ import {
 	meetings,
 	restrictedGrants
 } from '../db/schema/index.ts';
-import { parseDocumentName, documentName, type DocumentRef } from '../../documents.ts';
+import { parseDocumentName, documentName, type DocumentRef } from '../../documents/names.ts';
 import {
 	caseDocumentAccess,
 	meetingDocumentAccess,

@@ -1,6 +1,6 @@
 import type { CaseKind, CaseStatus } from '../db/schema/index.ts';
 import type { MembershipView } from '../tenancy/index.ts';
-import type { DocumentRef } from '../../documents.ts';
+import type { DocumentRef } from '../../documents/names.ts';
 
 export type Access = 'none' | 'read' | 'write';
 

@@ -5,3 +5,4 @@ export * from './cases.ts';
 export * from './meetings.ts';
 export * from './audit.ts';
 export * from './documents.ts';
+export * from './projections.ts';

@@ -1,0 +1,124 @@
+// The shape of each compartment's Y.Doc, defined once for client, server, projections and exports.
+// Content arrives from clients, so every reader validates what it finds (see readActions).
+import * as Y from 'yjs';
+
+export const ACTION_STATUSES = [
+	'open',
+	'in_progress',
+	'done',
+	'not_possible', // not possible: circumstances changed (SafeLives distinguishes this…)
+	'not_done' // …from not done by the agency
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** case:<id>:agency:<agencyId> */
+export const agencyDoc = {
+	summary: (doc: Y.Doc) => doc.getXmlFragment('summary'),
+	actions: (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('actions')
+};
+
+/** case:<id>:plan */
+export const planDoc = {
+	riskSummary: (doc: Y.Doc) => doc.getXmlFragment('riskSummary'),
+	victimVoice: (doc: Y.Doc) => doc.getXmlFragment('victimVoice'),
+	safetyPlan: (doc: Y.Doc) => doc.getXmlFragment('safetyPlan'),
+	riskFlags: (doc: Y.Doc) => doc.getMap<boolean>('riskFlags'),
+	decisions: (doc: Y.Doc) => doc.getXmlFragment('decisions')
+};
+
+/** case:<id>:notes:<agencyId> */
+export const notesDoc = {
+	notes: (doc: Y.Doc) => doc.getXmlFragment('notes')
+};
+
+/** case:<id>:restricted */
+export const restrictedDoc = {
+	contact: (doc: Y.Doc) => doc.getMap<string>('contact')
+};
+
+/** case:<id>:pathway (trafficking cases) */
+export const pathwayDoc = {
+	fields: (doc: Y.Doc) => doc.getMap<unknown>('pathway'),
+	appointments: (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('appointments')
+};
+
+/** meeting:<id> */
+export const meetingDoc = {
+	state: (doc: Y.Doc) => doc.getMap<unknown>('state')
+};
+
+export interface Action {
+	id: string;
+	text: string;
+	/** ISO date (yyyy-mm-dd) or null. */
+	dueOn: string | null;
+	status: ActionStatus;
+	statusNote: string;
+	createdAt: string | null;
+	createdBy: string | null;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** The actions in an agency document, validated: malformed entries are skipped, never trusted. */
+export function readActions(doc: Y.Doc): Action[] {
+	const seen = new Set<string>();
+	const actions: Action[] = [];
+	for (const item of agencyDoc.actions(doc).toArray()) {
+		if (!(item instanceof Y.Map)) continue;
+		const id = item.get('id');
+		if (typeof id !== 'string' || !ID.test(id) || seen.has(id)) continue;
+		seen.add(id);
+		const status = item.get('status');
+		const dueOn = item.get('dueOn');
+		const createdAt = item.get('createdAt');
+		const createdBy = item.get('createdBy');
+		actions.push({
+			id,
+			text: str(item.get('text'), 2000),
+			dueOn: typeof dueOn === 'string' && DATE.test(dueOn) ? dueOn : null,
+			status: ACTION_STATUSES.includes(status as ActionStatus) ? (status as ActionStatus) : 'open',
+			statusNote: str(item.get('statusNote'), 2000),
+			createdAt: typeof createdAt === 'string' ? createdAt.slice(0, 40) : null,
+			createdBy: typeof createdBy === 'string' ? createdBy.slice(0, 64) : null
+		});
+	}
+	return actions;
+}
+
+/** Adds an action to an agency document (used by server-side edits and the client alike). */
+export function addAction(
+	doc: Y.Doc,
+	action: Omit<Action, 'statusNote'> & { statusNote?: string }
+) {
+	const map = new Y.Map<unknown>();
+	for (const [key, value] of Object.entries({ statusNote: '', ...action })) map.set(key, value);
+	map.set('updates', new Y.Array());
+	agencyDoc.actions(doc).push([map]);
+}
+
+/** Sets an action's status and note, recording the change in its history. */
+export function setActionStatus(
+	doc: Y.Doc,
+	id: string,
+	change: { status: ActionStatus; note: string; by: string; at: string }
+): boolean {
+	const item = agencyDoc
+		.actions(doc)
+		.toArray()
+		.find((m) => m instanceof Y.Map && m.get('id') === id);
+	if (!item) return false;
+	item.set('status', change.status);
+	item.set('statusNote', change.note);
+	let history = item.get('updates');
+	if (!(history instanceof Y.Array)) {
+		history = new Y.Array();
+		item.set('updates', history);
+	}
+	(history as Y.Array<unknown>).push([
+		{ status: change.status, note: change.note, by: change.by, at: change.at }
+	]);
+	return true;
+}

@@ -1,0 +1,37 @@
+import { date, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { tstz } from './types.ts';
+import { agencies } from './tenancy.ts';
+import { cases } from './cases.ts';
+import { ACTION_STATUSES } from '../../../documents/shapes.ts';
+
+/**
+ * Read model of the actions held in agency documents, refreshed by the projector after every
+ * persisted update. Pages query this; the document stays the source of truth.
+ */
+export const actions = pgTable(
+	'actions',
+	{
+		docName: text('doc_name').notNull(),
+		actionId: text('action_id').notNull(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		agencyId: uuid('agency_id')
+			.notNull()
+			.references(() => agencies.id),
+		text: text('text').notNull(),
+		dueOn: date('due_on', { mode: 'string' }),
+		status: text('status', { enum: ACTION_STATUSES }).notNull(),
+		statusNote: text('status_note').notNull().default(''),
+		createdAt: tstz('created_at'),
+		createdBy: text('created_by'),
+		projectedAt: tstz('projected_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.docName, t.actionId] }),
+		index('actions_agency_status_due').on(t.agencyId, t.status, t.dueOn),
+		index('actions_case').on(t.caseId)
+	]
+);
+
+export type ActionRow = typeof actions.$inferSelect;
