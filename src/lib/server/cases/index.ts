@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { agendaItems, caseExclusions, cases, meetings } from '../db/schema/index.ts';
 import { caseAreas, type Principal } from '../policy/index.ts';
@@ -11,7 +11,11 @@ export interface CaseListItem {
 	nextMeeting: string | null;
 }
 
-/** Cases the principal may see: their areas' cases, minus those excluding them or their agency. */
+/**
+ * Cases the principal may see: their areas' cases, minus those excluding them or their agency
+ * and those transferred away. The same rule as policy.participantSeat, written as one query so
+ * a long register stays one round trip.
+ */
 export async function listVisibleCases(
 	db: Database,
 	principal: Principal,
@@ -37,6 +41,7 @@ export async function listVisibleCases(
 		.where(
 			and(
 				inArray(cases.areaId, areaIds),
+				ne(cases.status, 'transferred'),
 				notExists(
 					db
 						.select({ one: sql`1` })
