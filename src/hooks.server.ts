@@ -123,7 +123,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// Dynamic responses are personal or sensitive: never cache them anywhere.
 	set('Cache-Control', 'no-store');
 	set('X-Content-Type-Options', 'nosniff');
-	set('Referrer-Policy', 'no-referrer');
+	// same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
+	// which the CSRF checks rightly refuse. Other sites still get no referrer.
+	set('Referrer-Policy', 'same-origin');
 	set('X-Frame-Options', 'DENY');
 	set('Cross-Origin-Opener-Policy', 'same-origin');
 	set('Cross-Origin-Resource-Policy', 'same-origin');

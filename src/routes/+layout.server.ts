@@ -1,3 +1,5 @@
+import { runtime } from '$lib/server/app';
+import { sessionTimes } from '$lib/server/auth/session';
 import type { LayoutServerLoad } from './$types';
 
 /** Shell data only: who is signed in and the idle deadline. Pages load their own data. */
@@ -7,6 +9,6 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 		user: user && stage ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
 		stage,
 		memberships: stage === 'full' ? memberships : [],
-		idleExpiresAt: session?.idleExpiresAt.toISOString() ?? null
+		idleRemainingMs: session ? sessionTimes(session, (await runtime()).now()).idleRemainingMs : null
 	};
 };

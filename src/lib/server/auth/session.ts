@@ -189,3 +189,15 @@ export async function touchSession(
 	await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, session.id));
 	return { ...session, lastActiveAt: now, ...expiries({ ...session, lastActiveAt: now }, policy) };
 }
+
+/**
+ * Deadlines as the browser needs them: time remaining by the server's clock, so a browser whose
+ * clock is wrong still warns at the right moment.
+ */
+export function sessionTimes(session: Session, now: Date) {
+	return {
+		idleExpiresAt: session.idleExpiresAt.toISOString(),
+		absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+		idleRemainingMs: Math.max(0, session.idleExpiresAt.getTime() - now.getTime())
+	};
+}
