@@ -48,7 +48,12 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 	{ email: 'admin', name: 'Ash Administrator', role: 'admin' },
 	{ email: 'police', name: 'PC Priya Police', role: 'agency_rep', sector: 'police' },
 	{ email: 'health', name: 'Hana Health', role: 'agency_rep', sector: 'health' },
-	{ email: 'mental-health', name: 'Max Mental-Health', role: 'agency_rep', sector: 'mental_health' },
+	{
+		email: 'mental-health',
+		name: 'Max Mental-Health',
+		role: 'agency_rep',
+		sector: 'mental_health'
+	},
 	{
 		email: 'children-services',
 		name: 'Chris Children-Services',
@@ -73,7 +78,11 @@ export async function isEmpty(db: Database): Promise<boolean> {
 	return (row?.n ?? 0) === 0;
 }
 
-const nameKey = (name: string) => name.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+const nameKey = (name: string) =>
+	name
+		.toLowerCase()
+		.replace(/[^a-z]+/g, ' ')
+		.trim();
 
 /** Seeds the fictional Demo Area in one transaction. Every name and detail is invented. */
 export async function seedDemo(db: Database, now = new Date()): Promise<void> {
@@ -124,15 +133,110 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
 		const agency = (s: Sector) => agencyBySector.get(s)!.id;
 		const ago = (days: number) => new Date(now.getTime() - days * day);
 		const demoCases = [
-			{ ref: 'DEMO-0001', kind: 'domestic_abuse', name: 'Alex Fictional', dob: '1991-04-12', by: 'police', dash: 17, children: 2, status: 'listed', days: 10 },
-			{ ref: 'DEMO-0002', kind: 'domestic_abuse', name: 'Bea Madeup', dob: '1985-09-30', by: 'idva', dash: 15, children: 0, status: 'listed', days: 8 },
-			{ ref: 'DEMO-0003', kind: 'domestic_abuse', name: 'Cam Invented', dob: '2008-02-02', by: 'education', dash: 11, children: 0, status: 'listed', days: 6, judgement: true },
-			{ ref: 'DEMO-0004', kind: 'domestic_abuse', name: 'Dee Pretend', dob: '1979-12-05', by: 'health', dash: 14, children: 3, status: 'open', days: 40 },
-			{ ref: 'DEMO-0005', kind: 'domestic_abuse', name: 'Eli Notreal', dob: '1996-07-21', by: 'housing', dash: 16, children: 1, status: 'closed', days: 300 },
-			{ ref: 'DEMO-0006', kind: 'domestic_abuse', name: 'Eli Notreal', dob: '1996-07-21', by: 'police', dash: 18, children: 1, status: 'listed', days: 4, repeatOf: 'DEMO-0005' },
-			{ ref: 'DEMO-0007', kind: 'human_trafficking', name: 'Fana Sample', dob: '1999-03-03', by: 'third_sector', dash: null, children: 0, status: 'listed', days: 12, language: 'Tigrinya' },
-			{ ref: 'DEMO-0008', kind: 'human_trafficking', name: 'Giang Example', dob: '2001-11-11', by: 'police', dash: null, children: 0, status: 'listed', days: 9, language: 'Vietnamese' },
-			{ ref: 'DEMO-0009', kind: 'human_trafficking', name: 'Hysen Placeholder', dob: '1994-05-17', by: 'health', dash: null, children: 1, status: 'open', days: 60, language: 'Albanian' }
+			{
+				ref: 'DEMO-0001',
+				kind: 'domestic_abuse',
+				name: 'Alex Fictional',
+				dob: '1991-04-12',
+				by: 'police',
+				dash: 17,
+				children: 2,
+				status: 'listed',
+				days: 10
+			},
+			{
+				ref: 'DEMO-0002',
+				kind: 'domestic_abuse',
+				name: 'Bea Madeup',
+				dob: '1985-09-30',
+				by: 'idva',
+				dash: 15,
+				children: 0,
+				status: 'listed',
+				days: 8
+			},
+			{
+				ref: 'DEMO-0003',
+				kind: 'domestic_abuse',
+				name: 'Cam Invented',
+				dob: '2008-02-02',
+				by: 'education',
+				dash: 11,
+				children: 0,
+				status: 'listed',
+				days: 6,
+				judgement: true
+			},
+			{
+				ref: 'DEMO-0004',
+				kind: 'domestic_abuse',
+				name: 'Dee Pretend',
+				dob: '1979-12-05',
+				by: 'health',
+				dash: 14,
+				children: 3,
+				status: 'open',
+				days: 40
+			},
+			{
+				ref: 'DEMO-0005',
+				kind: 'domestic_abuse',
+				name: 'Eli Notreal',
+				dob: '1996-07-21',
+				by: 'housing',
+				dash: 16,
+				children: 1,
+				status: 'closed',
+				days: 300
+			},
+			{
+				ref: 'DEMO-0006',
+				kind: 'domestic_abuse',
+				name: 'Eli Notreal',
+				dob: '1996-07-21',
+				by: 'police',
+				dash: 18,
+				children: 1,
+				status: 'listed',
+				days: 4,
+				repeatOf: 'DEMO-0005'
+			},
+			{
+				ref: 'DEMO-0007',
+				kind: 'human_trafficking',
+				name: 'Fana Sample',
+				dob: '1999-03-03',
+				by: 'third_sector',
+				dash: null,
+				children: 0,
+				status: 'listed',
+				days: 12,
+				language: 'Tigrinya'
+			},
+			{
+				ref: 'DEMO-0008',
+				kind: 'human_trafficking',
+				name: 'Giang Example',
+				dob: '2001-11-11',
+				by: 'police',
+				dash: null,
+				children: 0,
+				status: 'listed',
+				days: 9,
+				language: 'Vietnamese'
+			},
+			{
+				ref: 'DEMO-0009',
+				kind: 'human_trafficking',
+				name: 'Hysen Placeholder',
+				dob: '1994-05-17',
+				by: 'health',
+				dash: null,
+				children: 1,
+				status: 'open',
+				days: 60,
+				language: 'Albanian'
+			}
 		] as const;
 		const caseIds = new Map<string, string>();
 		for (const c of demoCases) {
