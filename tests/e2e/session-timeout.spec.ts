@@ -1,7 +1,8 @@
 /**
  * The idle-timeout warning, against a server with SESSION_IDLE_MINUTES=3: the warning is due 2
- * minutes before expiry, i.e. 1 minute after the last activity. Only the browser's clock is moved
- * on; the server's clock is real, so the status endpoint answers with the real deadline.
+ * minutes before expiry, i.e. 1 minute after the last activity. The page counts down from the
+ * time left as the SERVER measures it (so a wrong browser clock cannot hide or fake the warning),
+ * which means the test must let a real minute pass; moving only the browser clock is not enough.
  */
 import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, signIn, test } from './fixtures.ts';
@@ -18,10 +19,15 @@ async function openWarning(page: Page, email: string) {
 	const dialog = page.getByRole('alertdialog', { name: 'You will be signed out soon' });
 	await expect(dialog).toBeHidden();
 
-	const status = page.waitForResponse('**/api/session/status');
+	// Moving the browser clock alone: the server still reports 3 minutes left, so no warning.
+	const early = page.waitForResponse('**/api/session/status');
 	await page.clock.fastForward(61_000);
-	expect((await status).status()).toBe(200);
-	await expect(dialog).toBeVisible();
+	expect((await early).status()).toBe(200);
+	await page.waitForTimeout(500);
+	await expect(dialog).toBeHidden();
+
+	// A real minute later the server's time left is under 2 minutes: the warning opens.
+	await expect(dialog).toBeVisible({ timeout: 90_000 });
 	await expect(dialog).toContainText(/signed out in\s+1 minute \d+ seconds?/);
 	return dialog;
 }
@@ -29,6 +35,7 @@ async function openWarning(page: Page, email: string) {
 test('the idle warning appears, "Stay signed in" extends the session, expiry signs out', async ({
 	page
 }) => {
+	test.setTimeout(180_000);
 	const dialog = await openWarning(page, 'housing@demo.example');
 	// The dialog is modal and its main action has focus.
 	const stay = dialog.getByRole('button', { name: 'Stay signed in' });
@@ -67,6 +74,7 @@ test.describe('accessibility', () => {
 	test.use({ bypassCSP: true });
 
 	test('the open idle warning has no axe violations', async ({ page }) => {
+		test.setTimeout(180_000);
 		await openWarning(page, 'children-services@demo.example');
 		await expectNoAxeViolations(page, 'the idle-timeout warning');
 	});
