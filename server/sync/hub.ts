@@ -48,7 +48,7 @@ export interface HubOptions {
 export function createHub(runtime: Runtime, options: HubOptions = {}) {
 	const { db, log } = runtime;
 	const appender = createAppender(db);
-	const decoder = createDecoder({ timeoutMs: options.decodeTimeoutMs ?? 200 });
+	const decoder = createDecoder({ timeoutMs: options.decodeTimeoutMs ?? 150 });
 	const rooms = new Map<string, Promise<Room>>();
 	const compactAfter = options.compactAfterRows ?? 500;
 	const lastTouch = new Map<string, number>();

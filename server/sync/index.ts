@@ -70,6 +70,8 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 	const rate = options.messagesPerSecond ?? 50;
 	const burst = options.messageBurst ?? 300;
 	let nextPeerId = 1;
+	/** Open (or opening) sockets per user in this process. */
+	const socketsByUser = new Map<string, number>();
 	runtime.documents = hub.service;
 
 	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -108,9 +110,23 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 			});
 			return refuse(socket, 403, 'Forbidden');
 		}
-		if ((await hub.peerCount(valid.user.id)) >= maxPerUser) {
-			return refuse(socket, 429, 'Too Many Requests');
-		}
+		// Check and take a slot in one step: awaiting a count here let simultaneous upgrades all
+		// pass the check before any of them was attached. The slot is freed when the connection
+		// closes, however far it got.
+		const userId = valid.user.id;
+		const held = socketsByUser.get(userId) ?? 0;
+		if (held >= maxPerUser) return refuse(socket, 429, 'Too Many Requests');
+		socketsByUser.set(userId, held + 1);
+		let released = false;
+		const release = () => {
+			if (released) return;
+			released = true;
+			const left = (socketsByUser.get(userId) ?? 1) - 1;
+			if (left > 0) socketsByUser.set(userId, left);
+			else socketsByUser.delete(userId);
+		};
+		socket.once('close', release);
+		if (socket.destroyed) release();
 		// Load before sync: the document is in memory before the socket exists.
 		const room = await hub.open(name);
 		await audit.record(db, actor, {

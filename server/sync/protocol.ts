@@ -17,6 +17,13 @@ export const CLOSE_RATE = 4429;
 export const CLOSE_DOCUMENT_FULL = 4413;
 export const CLOSE_GOING_AWAY = 1001;
 
+/** A frame that is not a well-formed y-websocket message: the socket is closed with 4400. */
+export class MalformedMessage extends Error {}
+
+/** Presence: at most this many entries per message, and this many bytes of JSON per state. */
+export const MAX_AWARENESS_ENTRIES = 16;
+export const MAX_AWARENESS_STATE_BYTES = 1024;
+
 export type Incoming =
 	| { type: 'step1'; stateVector: Uint8Array }
 	| { type: 'update'; update: Uint8Array }
@@ -83,19 +90,57 @@ export interface AwarenessEntry {
 	state: unknown;
 }
 
-/** Awareness update payload: count, then (clientID, clock, JSON state) per entry. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Awareness update payload: count, then (clientID, clock, JSON state) per entry. Strict, and
+ * cheap by construction (a few small states), since it is parsed on the main thread: a deeply
+ * nested megabyte of JSON takes about half a second to parse and cannot be stringified again.
+ */
 export function readAwareness(update: Uint8Array): AwarenessEntry[] {
-	const d = decoding.createDecoder(update);
-	const count = decoding.readVarUint(d);
-	if (count > 16) throw new Error('too many awareness entries');
-	const entries: AwarenessEntry[] = [];
-	for (let i = 0; i < count; i++) {
-		const clientId = decoding.readVarUint(d);
-		const clock = decoding.readVarUint(d);
-		const state: unknown = JSON.parse(decoding.readVarString(d));
-		entries.push({ clientId, clock, state });
+	try {
+		const d = decoding.createDecoder(update);
+		const count = decoding.readVarUint(d);
+		if (count > MAX_AWARENESS_ENTRIES) throw new MalformedMessage('too many awareness entries');
+		const entries: AwarenessEntry[] = [];
+		for (let i = 0; i < count; i++) {
+			const clientId = decoding.readVarUint(d);
+			const clock = decoding.readVarUint(d);
+			const bytes = decoding.readVarUint8Array(d);
+			if (bytes.byteLength > MAX_AWARENESS_STATE_BYTES) {
+				throw new MalformedMessage('awareness state too large');
+			}
+			const state: unknown = JSON.parse(utf8.decode(bytes));
+			entries.push({ clientId, clock, state });
+		}
+		if (decoding.hasContent(d)) throw new MalformedMessage('trailing bytes');
+		return entries;
+	} catch (error) {
+		if (error instanceof MalformedMessage) throw error;
+		throw new MalformedMessage(`malformed awareness update: ${String(error)}`);
 	}
-	return entries;
+}
+
+/**
+ * Checks a SyncStep1 state vector before Yjs decodes it on the main thread: a legitimate client
+ * knows at most the document's clients plus a few of its own, while 2 MiB of entries would take
+ * hundreds of milliseconds to decode.
+ */
+export function checkStateVector(stateVector: Uint8Array, maxEntries: number): Uint8Array {
+	try {
+		const d = decoding.createDecoder(stateVector);
+		const count = decoding.readVarUint(d);
+		if (count > maxEntries) throw new MalformedMessage('state vector too long');
+		for (let i = 0; i < count; i++) {
+			decoding.readVarUint(d);
+			decoding.readVarUint(d);
+		}
+		if (decoding.hasContent(d)) throw new MalformedMessage('trailing bytes');
+		return stateVector;
+	} catch (error) {
+		if (error instanceof MalformedMessage) throw error;
+		throw new MalformedMessage(`malformed state vector: ${String(error)}`);
+	}
 }
 
 export function writeAwareness(entries: AwarenessEntry[]): Uint8Array {

@@ -10,11 +10,15 @@ import {
 } from '../../src/lib/server/documents/store.ts';
 import type { Logger } from '../../src/lib/server/log.ts';
 import type { Decoder } from './decoder.ts';
-import { HostileInput } from './decoder.ts';
+import { HostileInput, MirrorMissing } from './decoder.ts';
 import {
 	CLOSE_DOCUMENT_FULL,
 	CLOSE_MALFORMED,
+	MAX_AWARENESS_ENTRIES,
+	MAX_AWARENESS_STATE_BYTES,
+	MalformedMessage,
 	awarenessMessage,
+	checkStateVector,
 	parseMessage,
 	readAwareness,
 	syncStep1,
@@ -61,6 +65,8 @@ export interface RoomDeps {
 }
 
 const MAX_CLIENT_IDS_PER_PEER = 4;
+/** Presence broadcasts per document: at most one per this many milliseconds. */
+const AWARENESS_INTERVAL_MS = 100;
 
 export type Room = ReturnType<typeof createRoom>;
 
@@ -90,7 +96,38 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		const message = syncUpdate(update);
 		for (const peer of peers) if (peer !== origin) peer.send(message);
 		if (origin !== 'load') deps.onChange?.(name);
+		// Changes that did not come through the decoder (server edits, other processes) keep the
+		// decoder's mirror of this document in step; a client's update is already in it.
+		if (typeof origin === 'string') deps.decoder.apply(name, update);
 	});
+
+	/**
+	 * Presence messages of at most MAX_AWARENESS_ENTRIES entries (one, maybe empty, at least):
+	 * the stock client sends each one it receives straight back, and the server refuses larger.
+	 */
+	function presenceMessages(ids: number[]): Uint8Array[] {
+		const messages: Uint8Array[] = [];
+		for (let i = 0; i === 0 || i < ids.length; i += MAX_AWARENESS_ENTRIES) {
+			const chunk = ids.slice(i, i + MAX_AWARENESS_ENTRIES);
+			messages.push(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, chunk)));
+		}
+		return messages;
+	}
+
+	// Presence goes out at most once per interval, with every change since: the stock
+	// y-websocket client sends each presence message it receives straight back, so an unthrottled
+	// broadcast lets one chatty socket push every other socket over its message rate (4429).
+	const awarenessChanged = new Set<number>();
+	let awarenessTimer: ReturnType<typeof setTimeout> | null = null;
+	let awarenessSentAt = 0;
+	function flushAwareness() {
+		awarenessTimer = null;
+		if (awarenessChanged.size === 0) return;
+		const changed = [...awarenessChanged];
+		awarenessChanged.clear();
+		awarenessSentAt = Date.now();
+		for (const message of presenceMessages(changed)) for (const peer of peers) peer.send(message);
+	}
 
 	awareness.on(
 		'update',
@@ -99,10 +136,14 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			origin: unknown
 		) => {
 			const changed = [...added, ...updated, ...removed];
-			const encoded = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
-			const message = awarenessMessage(encoded);
-			for (const peer of peers) peer.send(message);
-			if (origin !== 'remote') deps.publishAwareness?.(name, encoded);
+			if (origin !== 'remote') {
+				deps.publishAwareness?.(name, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+			}
+			for (const id of changed) awarenessChanged.add(id);
+			if (awarenessTimer) return;
+			const wait = awarenessSentAt + AWARENESS_INTERVAL_MS - Date.now();
+			if (wait <= 0) flushAwareness();
+			else awarenessTimer = setTimeout(flushAwareness, wait);
 		}
 	);
 
@@ -111,7 +152,7 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		peer.send(syncStep1(doc));
 		const states = [...awareness.getStates().keys()];
 		if (states.length > 0) {
-			peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, states)));
+			for (const message of presenceMessages(states)) peer.send(message);
 		}
 	}
 
@@ -121,19 +162,29 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		if (mine.length > 0) awarenessProtocol.removeAwarenessStates(awareness, mine, 'leave');
 	}
 
-	async function acceptUpdate(peer: Peer, update: Uint8Array) {
-		// Read-only sockets: dropped, never applied or persisted.
-		if (peer.access !== 'write') return;
-		if (update.byteLength <= 2) return; // an empty update (nothing to add)
-		const decoded = await deps.decoder.decode(update);
-		for (const client of decoded.clients) {
+	/**
+	 * Client ids are bound to the session that first writes with them. An id another live
+	 * connection uses (presence announces it to everyone) is theirs too, even before their first
+	 * edit: otherwise anyone could claim it first and lock them out.
+	 */
+	async function claimClients(peer: Peer, clients: number[]) {
+		const unbound: number[] = [];
+		for (const client of clients) {
 			const owner = bindings.get(client);
 			if (owner === peer.sessionId) continue;
 			if (owner !== undefined)
 				throw new HostileInput(`client id ${client} belongs to another session`);
-			if (peer.clientIds.size >= MAX_CLIENT_IDS_PER_PEER && !peer.clientIds.has(client)) {
-				throw new HostileInput('too many client ids');
-			}
+			const inUse = [...peers].some(
+				(other) => other.sessionId !== peer.sessionId && other.clientIds.has(client)
+			);
+			if (inUse) throw new HostileInput(`client id ${client} is in use by another session`);
+			unbound.push(client);
+		}
+		const added = unbound.filter((client) => !peer.clientIds.has(client)).length;
+		if (peer.clientIds.size + added > MAX_CLIENT_IDS_PER_PEER) {
+			throw new HostileInput('too many client ids');
+		}
+		for (const client of unbound) {
 			const won = await bindClient(deps.db, name, client, {
 				sessionId: peer.sessionId,
 				userId: peer.userId
@@ -142,20 +193,72 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			bindings.set(client, peer.sessionId);
 			peer.clientIds.add(client);
 		}
+	}
+
+	/**
+	 * Client updates are trial-integrated by the decoder's mirror and then applied here in one
+	 * order (a ticket per update), so the cost measured there is the cost paid here.
+	 */
+	let integrated: Promise<void> = Promise.resolve();
+	let applied: Promise<void> = Promise.resolve();
+
+	async function integrateFirst(update: Uint8Array, prior: Promise<void>) {
+		// A mirror (re)loaded from this document must include every update ahead of this one.
+		const current = () => Y.encodeStateAsUpdate(doc);
+		if (!deps.decoder.mirrors(name)) await prior;
+		try {
+			await deps.decoder.integrate(name, update, deps.decoder.mirrors(name) ? undefined : current);
+		} catch (error) {
+			if (!(error instanceof MirrorMissing)) throw error;
+			await prior;
+			await deps.decoder.integrate(name, update, current);
+		}
+	}
+
+	async function acceptUpdate(peer: Peer, update: Uint8Array) {
+		// Read-only sockets: dropped, never applied or persisted.
+		if (peer.access !== 'write') return;
+		if (update.byteLength <= 2) return; // an empty update (nothing to add)
 		if (approxBytes + update.byteLength > deps.maxDocumentBytes) {
 			peer.close(CLOSE_DOCUMENT_FULL, 'document size limit reached');
 			return;
 		}
-		// Durable before relay: nobody sees this update until it is committed.
-		const id = await deps.appender.append({
-			docName: name,
-			update,
-			userId: peer.userId,
-			sessionId: peer.sessionId
-		});
-		foldedIds.push(id);
-		approxBytes += update.byteLength;
-		Y.applyUpdate(doc, update, peer);
+		const decoded = await deps.decoder.inspect(update);
+		await claimClients(peer, decoded.clients);
+		const [priorIntegrated, priorApplied] = [integrated, applied];
+		let integrateDone!: () => void;
+		let applyDone!: () => void;
+		integrated = new Promise<void>((resolve) => (integrateDone = resolve));
+		applied = new Promise<void>((resolve) => (applyDone = resolve));
+		try {
+			// The worker integrates it into its mirror of this document first, under a time
+			// limit, so what it costs here is known to be bounded.
+			try {
+				await priorIntegrated;
+				await integrateFirst(update, priorApplied);
+			} finally {
+				integrateDone();
+			}
+			// Durable before relay: nobody sees this update until it is committed.
+			let id: number;
+			try {
+				id = await deps.appender.append({
+					docName: name,
+					update,
+					userId: peer.userId,
+					sessionId: peer.sessionId
+				});
+			} catch (error) {
+				deps.decoder.forget(name); // the mirror now holds an update this document will not
+				throw error;
+			}
+			await priorApplied;
+			foldedIds.push(id);
+			approxBytes += update.byteLength;
+			Y.applyUpdate(doc, update, peer);
+		} finally {
+			applyDone();
+		}
 		deps.publishUpdate?.(name, update);
 		deps.onActivity(peer);
 	}
@@ -177,6 +280,11 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 				entry.state && typeof entry.state === 'object' && !Array.isArray(entry.state)
 					? { ...(entry.state as Record<string, unknown>), user: peer.identity }
 					: null;
+			// What goes out (with the identity added) must itself be within the limit: every stock
+			// client sends it back, and a larger echo would get that innocent client closed.
+			if (Buffer.byteLength(JSON.stringify(state)) > MAX_AWARENESS_STATE_BYTES) {
+				throw new MalformedMessage('awareness state too large');
+			}
 			entries.push({ ...entry, state });
 		}
 		if (entries.length > 0) {
@@ -194,9 +302,12 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		}
 		try {
 			switch (message.type) {
-				case 'step1':
-					peer.send(syncStep2(doc, message.stateVector));
+				case 'step1': {
+					// A client knows the document's clients and a few of its own, never thousands more.
+					const limit = doc.store.clients.size + 1024;
+					peer.send(syncStep2(doc, checkStateVector(message.stateVector, limit)));
 					break;
+				}
 				case 'update':
 					await acceptUpdate(peer, message.update);
 					break;
@@ -205,12 +316,17 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 					break;
 				case 'query-awareness': {
 					const states = [...awareness.getStates().keys()];
-					peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, states)));
+					for (const message of presenceMessages(states)) peer.send(message);
 					break;
 				}
 			}
 		} catch (error) {
-			if (error instanceof HostileInput || error instanceof SyntaxError || isDecodeError(error)) {
+			if (
+				error instanceof HostileInput ||
+				error instanceof MalformedMessage ||
+				error instanceof SyntaxError ||
+				isDecodeError(error)
+			) {
 				deps.log.warn({ doc: name, userId: peer.userId, reason: String(error) }, 'refused message');
 				peer.close(CLOSE_MALFORMED, 'malformed message');
 				return;
@@ -254,6 +370,8 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		applyRemote,
 		applyRemoteAwareness,
 		destroy() {
+			if (awarenessTimer) clearTimeout(awarenessTimer);
+			deps.decoder.forget(name);
 			awareness.destroy();
 			doc.destroy();
 		}

@@ -1,16 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { WebsocketProvider } from 'y-websocket';
 import { and, eq, sql } from 'drizzle-orm';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
-import { loadConfig } from '../../src/lib/server/config.ts';
-import { assembleRuntime, type Runtime } from '../../src/lib/server/runtime.ts';
+import {
+	ORIGIN,
+	closed,
+	provider,
+	rawSocket,
+	sessionCookie,
+	startHarness,
+	synced,
+	until,
+	type Harness
+} from '../helpers/sync.ts';
 import { seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { createSession, invalidateUserSessions } from '../../src/lib/server/auth/session.ts';
+import { invalidateUserSessions } from '../../src/lib/server/auth/session.ts';
 import { recordAccessChange } from '../../src/lib/server/policy/changes.ts';
 import {
 	agencies,
@@ -20,110 +25,6 @@ import {
 	docUpdates,
 	users
 } from '../../src/lib/server/db/schema/index.ts';
-import { createSyncServer, type SyncServer } from '../../server/sync/index.ts';
-
-const ORIGIN = 'http://localhost:4999';
-
-interface Harness {
-	t: TestDatabase;
-	runtime: Runtime;
-	sync: SyncServer;
-	http: Server;
-	url: string;
-	restart(): Promise<void>;
-	stop(): Promise<void>;
-}
-
-async function startHarness(t: TestDatabase): Promise<Harness> {
-	const config = loadConfig({
-		ORIGIN,
-		LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-		DATA_DIR: 'memory://'
-	});
-	const h = { t } as Harness;
-	async function start() {
-		h.runtime = await assembleRuntime(config, t.handle);
-		h.sync = createSyncServer(h.runtime, { watchIntervalMs: 100 });
-		h.http = createServer((_req, res) => res.writeHead(404).end());
-		h.http.on('upgrade', (req, socket, head) => h.sync.handleUpgrade(req, socket, head));
-		await new Promise<void>((resolve) => h.http.listen(0, '127.0.0.1', resolve));
-		h.url = `ws://127.0.0.1:${(h.http.address() as AddressInfo).port}/sync`;
-	}
-	h.stop = async () => {
-		await h.sync.close();
-		h.http.closeAllConnections();
-		await new Promise<void>((resolve) => h.http.close(() => resolve()));
-	};
-	h.restart = async () => {
-		await h.stop();
-		await start();
-	};
-	await start();
-	return h;
-}
-
-async function sessionCookie(h: Harness, email: string): Promise<string> {
-	const [user] = await h.t.db.select().from(users).where(eq(users.email, email));
-	const { token } = await createSession(
-		h.t.db,
-		{ userId: user!.id, now: new Date(), twoFactorVerified: true },
-		h.runtime.auth.sessionPolicy
-	);
-	return `session=${token}`;
-}
-
-function socketClass(cookie: string, origin = ORIGIN) {
-	return class extends WebSocket {
-		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin } });
-		}
-	};
-}
-
-function provider(h: Harness, name: string, cookie: string, doc = new Y.Doc()) {
-	return new WebsocketProvider(h.url, name, doc, {
-		WebSocketPolyfill: socketClass(cookie) as unknown as typeof globalThis.WebSocket,
-		disableBc: true,
-		resyncInterval: -1
-	});
-}
-
-function synced(p: WebsocketProvider): Promise<void> {
-	return new Promise((resolve) => {
-		if (p.synced) return resolve();
-		p.once('sync', (s: boolean) => s && resolve());
-	});
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
-	const started = Date.now();
-	while (!(await check())) {
-		if (Date.now() - started > timeoutMs) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 20));
-	}
-}
-
-/** Opens a raw socket; resolves with the HTTP status of a refused upgrade, or the open socket. */
-function rawSocket(
-	h: Harness,
-	name: string,
-	headers: Record<string, string>
-): Promise<{ status: number; socket?: WebSocket; bytes: number }> {
-	return new Promise((resolve) => {
-		const ws = new WebSocket(`${h.url}/${name}`, { headers });
-		ws.on('unexpected-response', (_req, res) => {
-			let bytes = 0;
-			res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-		});
-		ws.on('open', () => resolve({ status: 101, socket: ws, bytes: 0 }));
-		ws.on('error', () => {});
-	});
-}
-
-function closed(ws: WebSocket): Promise<{ code: number; at: number }> {
-	return new Promise((resolve) => ws.on('close', (code) => resolve({ code, at: Date.now() })));
-}
 
 describe.each(testDatabases())('sync server on $name', (backend) => {
 	let t: TestDatabase;

@@ -1,0 +1,301 @@
+// One live compartment (DESIGN §5, §6): a Y.Doc kept in sync with /sync/<name> by y-websocket's
+// stock provider, with state a page can render. Nothing is stored in the browser: no IndexedDB,
+// no localStorage, no BroadcastChannel (DESIGN §7, "no case data in browser storage").
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { parseDocumentName } from '$lib/documents/names';
+
+export type LiveStatus = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+export type DocumentAccessLevel = 'read' | 'write';
+
+/** Someone else with this document open, as the server says (identity comes from their session). */
+export interface PresenceEntry {
+	clientId: number;
+	name: string;
+	agency: string | null;
+	role: string | null;
+}
+
+export interface LiveDocumentOptions {
+	/** A document name, e.g. `case:<caseId>:plan`. */
+	name: string;
+	/** From GET /api/cases/<caseId>/documents. */
+	access: DocumentAccessLevel;
+	/** Lets the wrapper ask whether the document is still listed after a refused connection. */
+	caseId?: string;
+	/** Base of the sync endpoint; defaults to `/sync` on the page's origin (ws: or wss:). */
+	url?: string;
+	/** For runtimes without a browser WebSocket (Node tests). */
+	WebSocketPolyfill?: typeof WebSocket;
+	/** Used for the session and access checks; relative URLs (`/api/...`). */
+	fetch?: typeof fetch;
+	/** Start connecting at once (default true). */
+	connect?: boolean;
+}
+
+export const STOP_REASONS = {
+	accessChanged:
+		'Your access to this part of the case has changed, or your session ended. Reload the page to see what you can still open.',
+	malformed:
+		'The server refused a change from this page, so live editing has stopped. Reload the page to carry on.',
+	tooLarge:
+		'A change was too large to send, so live editing has stopped. Reload the page; if it happens again, make the change in smaller parts.',
+	documentFull:
+		'This part of the case has reached its size limit, so no more changes can be saved here. Tell your MARAC coordinator.',
+	rate: 'This page sent too many changes too quickly, so live editing has stopped. Reload the page to carry on.',
+	refused:
+		'The server closed the connection and asked this page not to reconnect. Reload the page to carry on.',
+	sessionEnded: 'Your session has ended. Sign in again.',
+	noAccess: 'You no longer have access to this part of the case.'
+} as const;
+
+/** Close codes after which reconnecting cannot help (server/sync/protocol.ts). */
+const STOP_CODES: Record<number, string> = {
+	4205: STOP_REASONS.accessChanged,
+	4400: STOP_REASONS.malformed,
+	1009: STOP_REASONS.tooLarge,
+	4413: STOP_REASONS.documentFull,
+	4429: STOP_REASONS.rate
+};
+
+function stopReasonFor(code: number): string | null {
+	if (STOP_CODES[code]) return STOP_CODES[code];
+	// y-websocket's convention: 4400-4499 means "do not come back".
+	if (code >= 4400 && code < 4500) return STOP_REASONS.refused;
+	return null;
+}
+
+/** Closes in a row, without reaching sync, after which access is checked even if sockets opened. */
+const REPEATED_FAILURES = 3;
+const MAX_BACKOFF_MS = 2500;
+const MAX_TEXT = 200;
+
+function defaultUrl(): string {
+	if (typeof location === 'undefined')
+		throw new Error('LiveDocument needs `url` outside a browser');
+	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+	return `${scheme}//${location.host}/sync`;
+}
+
+function text(value: unknown): string | null {
+	return typeof value === 'string' && value.trim() !== '' ? value.slice(0, MAX_TEXT) : null;
+}
+
+export class LiveDocument {
+	readonly name: string;
+	readonly caseId: string | null;
+	readonly doc: Y.Doc;
+	readonly provider: WebsocketProvider;
+
+	#access = $state<DocumentAccessLevel>('read');
+	#status = $state<LiveStatus>('connecting');
+	#synced = $state(false);
+	#presence = $state.raw<PresenceEntry[]>([]);
+	#stopReason = $state<string | null>(null);
+	#readOnly = $derived(this.#access !== 'write');
+
+	#fetch: typeof fetch;
+	#destroyed = false;
+	/** Whether the current socket opened (reset when the provider starts a new one). */
+	#opened = false;
+	#everConnected = false;
+	#failures = 0;
+	#checking = false;
+	#resumeTimer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(options: LiveDocumentOptions) {
+		const ref = parseDocumentName(options.name);
+		if (!ref) throw new Error('Not a document name');
+		this.name = options.name;
+		this.caseId = options.caseId ?? null;
+		this.#access = options.access === 'write' ? 'write' : 'read';
+		this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+		this.doc = new Y.Doc();
+		this.provider = new WebsocketProvider(
+			options.url ?? defaultUrl(),
+			encodeURIComponent(options.name),
+			this.doc,
+			{
+				connect: false,
+				disableBc: true,
+				maxBackoffTime: MAX_BACKOFF_MS,
+				WebSocketPolyfill: options.WebSocketPolyfill,
+				// Only the codes that mean "stop" end reconnection; everything else is retried.
+				shouldReconnect: (event) => stopReasonFor(event.code) === null
+			}
+		);
+		// The server replaces `user` with the identity from the session; we send nothing about us.
+		this.provider.awareness.setLocalState({});
+		this.provider.on('status', ({ status }) => this.#onStatus(status));
+		this.provider.on('sync', (synced: boolean) => this.#onSync(synced));
+		this.provider.on('connection-close', (event) => this.#onClose(event));
+		this.provider.awareness.on('change', this.#onAwareness);
+		if (options.connect !== false) this.provider.connect();
+		else this.#status = 'disconnected';
+	}
+
+	/** 'connecting' | 'connected' | 'disconnected' | 'stopped' (stopped: see stopReason). */
+	get status(): LiveStatus {
+		return this.#status;
+	}
+	/** True once the document has been loaded from the server on the current connection. */
+	get synced(): boolean {
+		return this.#synced;
+	}
+	get access(): DocumentAccessLevel {
+		return this.#access;
+	}
+	/** True unless the user may write; the server drops a reader's changes anyway. */
+	get readOnly(): boolean {
+		return this.#readOnly;
+	}
+	/** Others with this document open (never this page). Render as text only. */
+	get presence(): PresenceEntry[] {
+		return this.#presence;
+	}
+	/** Why live editing stopped, as a sentence for the user; null while it has not. */
+	get stopReason(): string | null {
+		return this.#stopReason;
+	}
+
+	/** Ends the connection for good: leaves presence, closes the socket, frees the document. */
+	destroy() {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		clearTimeout(this.#resumeTimer);
+		this.provider.awareness.off('change', this.#onAwareness);
+		this.provider.awareness.setLocalState(null);
+		this.provider.destroy();
+		this.provider.awareness.destroy();
+		this.doc.destroy();
+		this.#presence = [];
+		this.#synced = false;
+		if (this.#status !== 'stopped') this.#status = 'disconnected';
+	}
+
+	#stop(reason: string) {
+		if (this.#status === 'stopped' || this.#destroyed) return;
+		clearTimeout(this.#resumeTimer);
+		this.#stopReason = reason;
+		this.#status = 'stopped';
+		this.#synced = false;
+		this.#presence = [];
+		// No retry may start from here on. The socket itself is closed once the provider has
+		// finished handling the close event that may have brought us here.
+		this.provider.shouldConnect = false;
+		queueMicrotask(() => {
+			if (!this.#destroyed) this.provider.disconnect();
+		});
+	}
+
+	#onStatus(status: 'connecting' | 'connected' | 'disconnected') {
+		if (status === 'connecting') this.#opened = false;
+		if (status === 'connected') {
+			this.#opened = true;
+			// A reconnection may land after access changed (e.g. write became read while the
+			// server restarted): the server would then drop our changes silently.
+			if (this.#everConnected) void this.#verifyAccess();
+			this.#everConnected = true;
+		}
+		if (this.#status !== 'stopped' && !this.#destroyed) this.#status = status;
+	}
+
+	#onSync(synced: boolean) {
+		if (synced) this.#failures = 0;
+		if (this.#status !== 'stopped' && !this.#destroyed) this.#synced = synced;
+	}
+
+	#onClose(event: CloseEvent | null) {
+		// null: closed by this page (disconnect, destroy or the provider's idle watchdog).
+		if (!event || this.#destroyed || this.#status === 'stopped') return;
+		this.#synced = false;
+		const reason = stopReasonFor(event.code);
+		if (reason) return this.#stop(reason);
+		this.#failures += 1;
+		// A refused upgrade (401/403) reaches a browser only as 1006 before open: ask why.
+		if (!this.#opened || this.#failures >= REPEATED_FAILURES) void this.#diagnose();
+	}
+
+	/** Pauses reconnection while asking the server whether the session and access still hold. */
+	async #diagnose() {
+		if (this.#checking) return;
+		this.#checking = true;
+		const started = Date.now();
+		this.provider.shouldConnect = false; // the provider's scheduled retry becomes a no-op
+		try {
+			const reason = await this.#accessProblem();
+			if (reason) return this.#stop(reason);
+		} finally {
+			this.#checking = false;
+		}
+		if (this.#destroyed || this.#status === 'stopped') return;
+		const backoff = Math.min(100 * 2 ** this.#failures, MAX_BACKOFF_MS);
+		clearTimeout(this.#resumeTimer);
+		this.#resumeTimer = setTimeout(
+			() => {
+				if (!this.#destroyed && this.#status !== 'stopped') this.provider.connect();
+			},
+			Math.max(0, backoff - (Date.now() - started))
+		);
+	}
+
+	async #verifyAccess() {
+		const reason = await this.#accessProblem();
+		if (reason) this.#stop(reason);
+	}
+
+	/** A reason to stop, or null when the session and access look fine (or cannot be checked). */
+	async #accessProblem(): Promise<string | null> {
+		const session = await this.#get('/api/session/status');
+		if (session?.status === 401) return STOP_REASONS.sessionEnded;
+		if (!this.caseId) return null;
+		const listing = await this.#get(`/api/cases/${encodeURIComponent(this.caseId)}/documents`);
+		if (!listing) return null;
+		if (listing.status === 401) return STOP_REASONS.sessionEnded;
+		if (listing.status === 404) return STOP_REASONS.noAccess;
+		if (!listing.ok) return null;
+		let documents: unknown;
+		try {
+			documents = await listing.json();
+		} catch {
+			return null;
+		}
+		if (!Array.isArray(documents)) return null;
+		const entry = documents.find(
+			(d): d is { name: string; access: unknown } =>
+				typeof d === 'object' && d !== null && (d as { name?: unknown }).name === this.name
+		);
+		if (!entry) return STOP_REASONS.noAccess;
+		if (entry.access !== this.#access) return STOP_REASONS.accessChanged;
+		return null;
+	}
+
+	async #get(path: string): Promise<Response | null> {
+		try {
+			return await this.#fetch(path, {
+				cache: 'no-store',
+				credentials: 'same-origin',
+				headers: { accept: 'application/json' }
+			});
+		} catch {
+			return null; // offline or server down: the provider keeps retrying
+		}
+	}
+
+	#onAwareness = () => {
+		if (this.#destroyed) return;
+		const self = this.doc.clientID;
+		const list: PresenceEntry[] = [];
+		for (const [clientId, state] of this.provider.awareness.getStates()) {
+			if (clientId === self) continue;
+			const user = (state as { user?: unknown } | null)?.user;
+			if (!user || typeof user !== 'object') continue;
+			const { name, agency, role } = user as Record<string, unknown>;
+			const shown = text(name);
+			if (!shown) continue;
+			list.push({ clientId, name: shown, agency: text(agency), role: text(role) });
+		}
+		list.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
+		this.#presence = list;
+	};
+}
