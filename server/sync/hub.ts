@@ -71,6 +71,15 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 							.get(doc)
 							?.then((room) => room.applyRemoteAwareness(update))
 							.catch(() => {});
+					},
+					query(doc) {
+						void rooms
+							.get(doc)
+							?.then((room) => {
+								const presence = room.localPresence();
+								if (presence) relay?.publishAwareness(doc, presence);
+							})
+							.catch(() => {});
 					}
 				},
 				log
@@ -142,6 +151,7 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 				const created = createRoom(name, await loadDocument(db, name), deps);
 				for (const update of early.get(name) ?? []) created.applyRemote(update);
 				early.delete(name);
+				relay?.queryAwareness(name);
 				return created;
 			})();
 			room.catch(() => {

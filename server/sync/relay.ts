@@ -12,16 +12,20 @@ export interface Relay {
 	unsubscribe(doc: string): Promise<void>;
 	publishUpdate(doc: string, update: Uint8Array): void;
 	publishAwareness(doc: string, update: Uint8Array): void;
+	/** Asks the other processes to send their local presence for a document just opened. */
+	queryAwareness(doc: string): void;
 	close(): Promise<void>;
 }
 
 export interface RelayHandlers {
 	update(doc: string, update: Uint8Array): void;
 	awareness(doc: string, update: Uint8Array): void;
+	query(doc: string): void;
 }
 
 const PREFIX_UPDATE = 'marac:u:';
 const PREFIX_AWARENESS = 'marac:a:';
+const PREFIX_QUERY = 'marac:q:';
 const ID_BYTES = 12;
 
 export function createRedisRelay(url: string, handlers: RelayHandlers, log: Logger): Relay {
@@ -41,7 +45,7 @@ export function createRedisRelay(url: string, handlers: RelayHandlers, log: Logg
 			handlers.update(channel.slice(PREFIX_UPDATE.length), payload);
 		else if (channel.startsWith(PREFIX_AWARENESS)) {
 			handlers.awareness(channel.slice(PREFIX_AWARENESS.length), payload);
-		}
+		} else if (channel.startsWith(PREFIX_QUERY)) handlers.query(channel.slice(PREFIX_QUERY.length));
 	});
 	const publish = (channel: string, data: Uint8Array) => {
 		pub.publish(channel, Buffer.concat([self, data])).catch((error: unknown) => {
@@ -50,13 +54,14 @@ export function createRedisRelay(url: string, handlers: RelayHandlers, log: Logg
 	};
 	return {
 		async subscribe(doc) {
-			await sub.subscribe(PREFIX_UPDATE + doc, PREFIX_AWARENESS + doc);
+			await sub.subscribe(PREFIX_UPDATE + doc, PREFIX_AWARENESS + doc, PREFIX_QUERY + doc);
 		},
 		async unsubscribe(doc) {
-			await sub.unsubscribe(PREFIX_UPDATE + doc, PREFIX_AWARENESS + doc);
+			await sub.unsubscribe(PREFIX_UPDATE + doc, PREFIX_AWARENESS + doc, PREFIX_QUERY + doc);
 		},
 		publishUpdate: (doc, update) => publish(PREFIX_UPDATE + doc, update),
 		publishAwareness: (doc, update) => publish(PREFIX_AWARENESS + doc, update),
+		queryAwareness: (doc) => publish(PREFIX_QUERY + doc, new Uint8Array()),
 		async close() {
 			await Promise.allSettled([pub.quit(), sub.quit()]);
 		}

@@ -353,6 +353,13 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		Y.applyUpdate(doc, update, 'remote');
 	}
 
+	/** Presence of this process's own sockets, for another process that just opened the document. */
+	function localPresence(): Uint8Array | null {
+		const states = awareness.getStates();
+		const ids = [...peers].flatMap((p) => [...p.clientIds]).filter((id) => states.has(id));
+		return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(awareness, ids) : null;
+	}
+
 	function applyRemoteAwareness(update: Uint8Array) {
 		awarenessProtocol.applyAwarenessUpdate(awareness, update, 'remote');
 	}
@@ -369,6 +376,7 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		applyServerUpdate,
 		applyRemote,
 		applyRemoteAwareness,
+		localPresence,
 		destroy() {
 			if (awarenessTimer) clearTimeout(awarenessTimer);
 			deps.decoder.forget(name);

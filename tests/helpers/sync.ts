@@ -32,11 +32,16 @@ export interface Harness {
 }
 
 /** Starts the sync server on an ephemeral port. Options are passed to createSyncServer. */
-export async function startHarness(t: TestDatabase, options: SyncOptions = {}): Promise<Harness> {
+export async function startHarness(
+	t: TestDatabase,
+	options: SyncOptions = {},
+	env: Record<string, string | undefined> = {}
+): Promise<Harness> {
 	const config = loadConfig({
 		ORIGIN,
 		LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-		DATA_DIR: 'memory://'
+		DATA_DIR: 'memory://',
+		...env
 	});
 	const h = { t } as Harness;
 	async function start() {
