@@ -206,7 +206,11 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 
 	function detach(room: Room, peer: Peer) {
 		room.leave(peer);
-		if (room.peers.size === 0) void unloadIfIdle(room.name);
+		// Let the socket's last messages finish (commit and apply) before the document is folded
+		// and unloaded, or a late commit would stay in the log until the next load.
+		void peer.queue.finally(() => {
+			if (room.peers.size === 0) void unloadIfIdle(room.name);
+		});
 	}
 
 	function receive(room: Room, peer: Peer, data: Uint8Array) {
