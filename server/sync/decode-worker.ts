@@ -50,11 +50,10 @@ function decodeStrict(update: Uint8Array) {
 	return decoded;
 }
 
-function inspect(update: Uint8Array): { clients: number[]; structs: number } {
+/** Strict decode plus bounds: no clock or delete range past 2^32 - 1. */
+function checkedDecode(update: Uint8Array) {
 	const decoded = decodeStrict(update);
-	const clients = new Set<number>();
 	for (const struct of decoded.structs) {
-		clients.add(struct.id.client);
 		if (struct.id.clock + struct.length > MAX_CLOCK) throw new Refused('clock out of range');
 	}
 	for (const ranges of decoded.ds.clients.values()) {
@@ -62,6 +61,13 @@ function inspect(update: Uint8Array): { clients: number[]; structs: number } {
 			if (range.clock + range.len > MAX_CLOCK) throw new Refused('delete range out of range');
 		}
 	}
+	return decoded;
+}
+
+function inspect(update: Uint8Array): { clients: number[]; structs: number } {
+	const decoded = checkedDecode(update);
+	const clients = new Set<number>();
+	for (const struct of decoded.structs) clients.add(struct.id.client);
 	return { clients: [...clients], structs: decoded.structs.length };
 }
 
@@ -70,7 +76,8 @@ function integrate(
 ): WorkerResponse & { ok: true } {
 	const mirror = mirrors.get(request.doc);
 	if (!mirror) throw Object.assign(new Refused('no mirror'), { missing: true });
-	const decoded = decodeStrict(request.update);
+	// One round trip per update: the inspect checks happen here too.
+	const decoded = checkedDecode(request.update);
 	// Deleting beyond what exists would wait as a pending delete set and swallow another
 	// client's future edits (a delete-set form of clock poisoning).
 	const ends = new Map<number, number>();

@@ -207,11 +207,15 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		const current = () => Y.encodeStateAsUpdate(doc);
 		if (!deps.decoder.mirrors(name)) await prior;
 		try {
-			await deps.decoder.integrate(name, update, deps.decoder.mirrors(name) ? undefined : current);
+			return await deps.decoder.integrate(
+				name,
+				update,
+				deps.decoder.mirrors(name) ? undefined : current
+			);
 		} catch (error) {
 			if (!(error instanceof MirrorMissing)) throw error;
 			await prior;
-			await deps.decoder.integrate(name, update, current);
+			return await deps.decoder.integrate(name, update, current);
 		}
 	}
 
@@ -223,19 +227,25 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			peer.close(CLOSE_DOCUMENT_FULL, 'document size limit reached');
 			return;
 		}
-		const decoded = await deps.decoder.inspect(update);
-		await claimClients(peer, decoded.clients);
 		const [priorIntegrated, priorApplied] = [integrated, applied];
 		let integrateDone!: () => void;
 		let applyDone!: () => void;
 		integrated = new Promise<void>((resolve) => (integrateDone = resolve));
 		applied = new Promise<void>((resolve) => (applyDone = resolve));
 		try {
-			// The worker integrates it into its mirror of this document first, under a time
-			// limit, so what it costs here is known to be bounded.
+			// One worker round trip: the worker decodes strictly, checks bounds and integrates it
+			// into its mirror of this document under a CPU budget, so what it costs here is
+			// known to be bounded. The client ids it writes as are checked next; if they are not
+			// this session's, the mirror (which now holds the update) is dropped and reloaded.
 			try {
 				await priorIntegrated;
-				await integrateFirst(update, priorApplied);
+				const decoded = await integrateFirst(update, priorApplied);
+				try {
+					await claimClients(peer, decoded.clients);
+				} catch (error) {
+					deps.decoder.forget(name);
+					throw error;
+				}
 			} finally {
 				integrateDone();
 			}
