@@ -17,7 +17,15 @@ import { seedDemo } from '../../src/lib/server/seed/demo.ts';
 import { invalidateUserSessions, validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { caseDocuments } from '../../src/lib/server/policy/facts.ts';
-import { agencies, cases, memberships, users } from '../../src/lib/server/db/schema/index.ts';
+import {
+	agencies,
+	agendaItems,
+	cases,
+	meetings,
+	memberships,
+	users
+} from '../../src/lib/server/db/schema/index.ts';
+import { recordAccessChange } from '../../src/lib/server/policy/changes.ts';
 import { createSyncServer } from '../../server/sync/index.ts';
 import { addAction, readActions } from '../../src/lib/documents/shapes.ts';
 import { LiveDocument, STOP_REASONS } from '../../src/lib/sync/live-document.svelte.ts';
@@ -385,5 +393,39 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		);
 		doc.destroy();
 		other.destroy();
+	});
+
+	it('carries on read-only when write access shrinks to read on an open socket (the meeting ended)', async () => {
+		const [agency] = await t.db
+			.select()
+			.from(agencies)
+			.where(eq(agencies.sector, 'adult_services'));
+		const name = `case:${caseId}:agency:${agency!.id}`;
+		const cookie = await sessionCookie(h, 'adult-services@demo.example');
+		const seen: string[] = [];
+		const doc = live(cookie, name, 'write', { caseId, seen });
+		await until(() => doc.synced, 'synced');
+		expect(doc.readOnly).toBe(false);
+		const [item] = await t.db.select().from(agendaItems).where(eq(agendaItems.caseId, caseId));
+		expect(item).toBeDefined();
+		await t.db.update(meetings).set({ status: 'closed' }).where(eq(meetings.id, item!.meetingId));
+		await recordAccessChange(t.db, { reason: 'meeting.end', caseId });
+		await until(() => doc.readOnly && doc.synced, 'reconnected read-only', 8000);
+		expect(doc.status).toBe('connected');
+		expect(doc.stopReason).toBeNull();
+		expect(seen).toContain(`/api/cases/${caseId}/documents`);
+		// Still live: a change made through the server's edit path arrives.
+		await h.runtime.documents!.edit(name, { userId: null }, (d) =>
+			addAction(d, {
+				id: 'after-meeting-1',
+				text: 'Recorded after the meeting',
+				dueOn: null,
+				status: 'open',
+				createdAt: null,
+				createdBy: null
+			})
+		);
+		await until(() => readActions(doc.doc).some((a) => a.id === 'after-meeting-1'), 'edit relayed');
+		doc.destroy();
 	});
 });

@@ -50,8 +50,9 @@ export const STOP_REASONS = {
 } as const;
 
 /** Close codes after which reconnecting cannot help (server/sync/protocol.ts). */
+const CLOSE_ACCESS_CHANGED = 4205;
 const STOP_CODES: Record<number, string> = {
-	4205: STOP_REASONS.accessChanged,
+	[CLOSE_ACCESS_CHANGED]: STOP_REASONS.accessChanged,
 	4400: STOP_REASONS.malformed,
 	1009: STOP_REASONS.tooLarge,
 	4413: STOP_REASONS.documentFull,
@@ -209,6 +210,11 @@ export class LiveDocument {
 		// null: closed by this page (disconnect, destroy or the provider's idle watchdog).
 		if (!event || this.#destroyed || this.#status === 'stopped') return;
 		this.#synced = false;
+		// Write access shrank to read (e.g. the meeting ended and the case is frozen): carry on
+		// read-only rather than stop, if the server still lists the document for us.
+		if (event.code === CLOSE_ACCESS_CHANGED && this.caseId && this.#access === 'write') {
+			return void this.#continueReadOnly();
+		}
 		const reason = stopReasonFor(event.code);
 		if (reason) return this.#stop(reason);
 		this.#failures += 1;
@@ -239,6 +245,15 @@ export class LiveDocument {
 		);
 	}
 
+	async #continueReadOnly() {
+		this.provider.shouldConnect = false;
+		const listed = await this.#listedAccess();
+		if (this.#destroyed || this.#status === 'stopped') return;
+		if (listed !== 'read') return this.#stop(STOP_REASONS.accessChanged);
+		this.#access = 'read';
+		this.provider.connect();
+	}
+
 	async #verifyAccess() {
 		const reason = await this.#accessProblem();
 		if (reason) this.#stop(reason);
@@ -248,11 +263,23 @@ export class LiveDocument {
 	async #accessProblem(): Promise<string | null> {
 		const session = await this.#get('/api/session/status');
 		if (session?.status === 401) return STOP_REASONS.sessionEnded;
+		const listed = await this.#listedAccess();
+		if (listed === 'session') return STOP_REASONS.sessionEnded;
+		if (listed === 'none') return STOP_REASONS.noAccess;
+		if (listed && listed !== this.#access) return STOP_REASONS.accessChanged;
+		return null;
+	}
+
+	/**
+	 * This document's access as the server lists it now: 'read' | 'write', 'none' (not listed),
+	 * 'session' (signed out), or null when it cannot be told (offline, no case id, bad answer).
+	 */
+	async #listedAccess(): Promise<DocumentAccessLevel | 'none' | 'session' | null> {
 		if (!this.caseId) return null;
 		const listing = await this.#get(`/api/cases/${encodeURIComponent(this.caseId)}/documents`);
 		if (!listing) return null;
-		if (listing.status === 401) return STOP_REASONS.sessionEnded;
-		if (listing.status === 404) return STOP_REASONS.noAccess;
+		if (listing.status === 401) return 'session';
+		if (listing.status === 404) return 'none';
 		if (!listing.ok) return null;
 		let documents: unknown;
 		try {
@@ -265,9 +292,8 @@ export class LiveDocument {
 			(d): d is { name: string; access: unknown } =>
 				typeof d === 'object' && d !== null && (d as { name?: unknown }).name === this.name
 		);
-		if (!entry) return STOP_REASONS.noAccess;
-		if (entry.access !== this.#access) return STOP_REASONS.accessChanged;
-		return null;
+		if (!entry) return 'none';
+		return entry.access === 'write' || entry.access === 'read' ? entry.access : null;
 	}
 
 	async #get(path: string): Promise<Response | null> {

@@ -76,6 +76,7 @@ function facts(over: Partial<CaseFacts> = {}): CaseFacts {
 		excludedAgencyIds: [],
 		excludedUserIds: [],
 		grantExpiries: [],
+		frozen: false,
 		...over
 	};
 }
@@ -166,6 +167,16 @@ describe('access matrix (DESIGN §5)', () => {
 		});
 		expect(caseDocumentAccess(P.health, DOCS.restricted!, both, NOW)).toBe('none');
 	});
+
+	it.each(rows)(
+		'after its meeting ended the plan and summaries are read-only: $who on $doc',
+		({ who, doc, expected }) => {
+			const frozen = facts({ frozen: true });
+			const shared = doc === 'plan' || doc.startsWith('agency:');
+			const want = shared && expected === 'write' ? 'read' : expected;
+			expect(caseDocumentAccess(P[who], DOCS[doc]!, frozen, NOW)).toBe(want);
+		}
+	);
 
 	it('a document naming another case is refused', () => {
 		const other = { kind: 'plan', caseId: '00000000-0000-4000-8000-0000000000c2' } as const;

@@ -1,7 +1,8 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import {
 	agencies,
+	agendaItems,
 	attendance,
 	caseExclusions,
 	cases,
@@ -31,7 +32,7 @@ export async function loadCaseFacts(
 		.from(cases)
 		.where(eq(cases.id, caseId));
 	if (!row) return null;
-	const [areaAgencies, exclusions, grants] = await Promise.all([
+	const [areaAgencies, exclusions, grants, lastMeeting] = await Promise.all([
 		db.select({ id: agencies.id }).from(agencies).where(eq(agencies.areaId, row.areaId)),
 		db
 			.select({ agencyId: caseExclusions.agencyId, userId: caseExclusions.userId })
@@ -47,14 +48,22 @@ export async function loadCaseFacts(
 					isNull(restrictedGrants.revokedAt),
 					gt(restrictedGrants.expiresAt, now)
 				)
-			)
+			),
+		db
+			.select({ status: meetings.status })
+			.from(agendaItems)
+			.innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
+			.where(eq(agendaItems.caseId, caseId))
+			.orderBy(desc(meetings.scheduledAt))
+			.limit(1)
 	]);
 	return {
 		...row,
 		areaAgencyIds: areaAgencies.map((a) => a.id),
 		excludedAgencyIds: exclusions.flatMap((e) => (e.agencyId ? [e.agencyId] : [])),
 		excludedUserIds: exclusions.flatMap((e) => (e.userId ? [e.userId] : [])),
-		grantExpiries: grants.map((g) => g.expiresAt)
+		grantExpiries: grants.map((g) => g.expiresAt),
+		frozen: lastMeeting[0]?.status === 'closed'
 	};
 }
 

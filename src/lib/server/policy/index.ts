@@ -26,6 +26,12 @@ export interface CaseFacts {
 	excludedUserIds: string[];
 	/** Restricted-document grants for this principal: expiry of each live grant. */
 	grantExpiries: Date[];
+	/**
+	 * The last meeting that listed the case has ended and no later one lists it: the plan and the
+	 * agencies' summaries are the record of that meeting and are read-only until the case is
+	 * listed again. Actions still change, through the server's edit API (policy/actions.ts).
+	 */
+	frozen: boolean;
 }
 
 export interface MeetingFacts {
@@ -87,9 +93,10 @@ export function caseDocumentAccess(
 	const observer = seat.role === 'observer';
 	switch (doc.kind) {
 		case 'plan':
-			return lead ? 'write' : 'read';
+			return lead && !c.frozen ? 'write' : 'read';
 		case 'agency':
 			if (!c.areaAgencyIds.includes(doc.agencyId)) return 'none';
+			if (c.frozen) return 'read';
 			if (lead) return 'write';
 			return seat.role === 'agency_rep' && seat.agencyId === doc.agencyId ? 'write' : 'read';
 		case 'notes':
