@@ -1,9 +1,11 @@
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type * as Y from 'yjs';
 import type { Database } from '../db/index.ts';
-import { actions } from '../db/schema/index.ts';
+import { actions, cases, pathways } from '../db/schema/index.ts';
 import { parseDocumentName, type DocumentKind, type DocumentRef } from '../../documents/names.ts';
 import { readActions } from '../../documents/shapes.ts';
+import { readPathway } from '../../pathway/fields.ts';
+import { interpreterNeed, nrmStage } from '../../pathway/rules.ts';
 
 /** Refreshes the relational read model from a document's current content. */
 export type Projector = (db: Database, ref: DocumentRef, name: string, doc: Y.Doc) => Promise<void>;
@@ -51,8 +53,37 @@ const projectActions: Projector = async (db, ref, name, doc) => {
 	});
 };
 
+/**
+ * The pathway's validated fields, and the case's interpreter need: every view of a trafficking
+ * case (register, header, meeting, minutes) reads `cases.interpreter_language`, so the pathway,
+ * once it says whether an interpreter is needed, is what that column follows.
+ */
+const projectPathway: Projector = async (db, ref, _name, doc) => {
+	if (ref.kind !== 'pathway') return;
+	const pathway = readPathway(doc);
+	const need = interpreterNeed(pathway);
+	const language = need ? (need.language ?? 'Language not recorded') : null;
+	const row = {
+		fields: pathway.fields as Record<string, string>,
+		appointments: pathway.appointments,
+		stage: nrmStage(pathway),
+		interpreterLanguage: language,
+		projectedAt: new Date()
+	};
+	await db.transaction(async (tx) => {
+		await tx
+			.insert(pathways)
+			.values({ caseId: ref.caseId, ...row })
+			.onConflictDoUpdate({ target: pathways.caseId, set: row });
+		if (pathway.fields.interpreterNeeded === 'yes' || pathway.fields.interpreterNeeded === 'no') {
+			await tx.update(cases).set({ interpreterLanguage: language }).where(eq(cases.id, ref.caseId));
+		}
+	});
+};
+
 export const PROJECTORS: Partial<Record<DocumentKind, Projector>> = {
-	agency: projectActions
+	agency: projectActions,
+	pathway: projectPathway
 };
 
 export function projectorFor(name: string): { ref: DocumentRef; project: Projector } | null {
