@@ -77,6 +77,7 @@ function facts(over: Partial<CaseFacts> = {}): CaseFacts {
 		excludedUserIds: [],
 		grantExpiries: [],
 		frozen: false,
+		formerAgencyIds: [],
 		...over
 	};
 }
@@ -175,6 +176,19 @@ describe('access matrix (DESIGN §5)', () => {
 			const shared = doc === 'plan' || doc.startsWith('agency:');
 			const want = shared && expected === 'write' ? 'read' : expected;
 			expect(caseDocumentAccess(P[who], DOCS[doc]!, frozen, NOW)).toBe(want);
+		}
+	);
+
+	it.each(Object.keys(EXPECTED) as Who[])(
+		'after a transfer in, %s may read (never write) the sending area’s agency documents, not its notes',
+		(who) => {
+			const moved = facts({ formerAgencyIds: [AG.foreign] });
+			const participant = EXPECTED[who][0] !== N;
+			expect(caseDocumentAccess(P[who], DOCS['agency:foreign']!, moved, NOW)).toBe(
+				participant ? 'read' : 'none'
+			);
+			const notes = { kind: 'notes', caseId: CASE, agencyId: AG.foreign } as const;
+			expect(caseDocumentAccess(P[who], notes, moved, NOW)).toBe('none');
 		}
 	);
 

@@ -5,6 +5,7 @@ import {
 	agendaItems,
 	attendance,
 	caseExclusions,
+	caseTransfers,
 	cases,
 	meetings,
 	restrictedGrants
@@ -32,7 +33,7 @@ export async function loadCaseFacts(
 		.from(cases)
 		.where(eq(cases.id, caseId));
 	if (!row) return null;
-	const [areaAgencies, exclusions, grants, lastMeeting] = await Promise.all([
+	const [areaAgencies, exclusions, grants, lastMeeting, former] = await Promise.all([
 		db.select({ id: agencies.id }).from(agencies).where(eq(agencies.areaId, row.areaId)),
 		db
 			.select({ agencyId: caseExclusions.agencyId, userId: caseExclusions.userId })
@@ -55,11 +56,17 @@ export async function loadCaseFacts(
 			.innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
 			.where(eq(agendaItems.caseId, caseId))
 			.orderBy(desc(meetings.scheduledAt))
-			.limit(1)
+			.limit(1),
+		db
+			.select({ id: agencies.id })
+			.from(caseTransfers)
+			.innerJoin(agencies, eq(agencies.areaId, caseTransfers.fromAreaId))
+			.where(and(eq(caseTransfers.caseId, caseId), eq(caseTransfers.status, 'accepted')))
 	]);
 	return {
 		...row,
 		areaAgencyIds: areaAgencies.map((a) => a.id),
+		formerAgencyIds: former.map((a) => a.id).filter((id) => !areaAgencies.some((a) => a.id === id)),
 		excludedAgencyIds: exclusions.flatMap((e) => (e.agencyId ? [e.agencyId] : [])),
 		excludedUserIds: exclusions.flatMap((e) => (e.userId ? [e.userId] : [])),
 		grantExpiries: grants.map((g) => g.expiresAt),
@@ -139,7 +146,11 @@ export async function caseDocuments(
 	if (!facts || facts.status === 'transferred' || !participantSeat(principal, facts)) return null;
 	const refs: DocumentRef[] = [
 		{ kind: 'plan', caseId },
-		...facts.areaAgencyIds.map((agencyId) => ({ kind: 'agency' as const, caseId, agencyId })),
+		...[...facts.areaAgencyIds, ...facts.formerAgencyIds].map((agencyId) => ({
+			kind: 'agency' as const,
+			caseId,
+			agencyId
+		})),
 		...facts.areaAgencyIds.map((agencyId) => ({ kind: 'notes' as const, caseId, agencyId })),
 		{ kind: 'restricted', caseId },
 		{ kind: 'pathway', caseId }

@@ -22,6 +22,11 @@ export interface CaseFacts {
 	status: CaseStatus;
 	/** Agencies of the case's area (an agency document must name one of them). */
 	areaAgencyIds: string[];
+	/**
+	 * Agencies of areas the case was transferred from: their shared summaries and actions moved
+	 * with the case as its history, readable (never writable) by the new area's participants.
+	 */
+	formerAgencyIds: string[];
 	excludedAgencyIds: string[];
 	excludedUserIds: string[];
 	/** Restricted-document grants for this principal: expiry of each live grant. */
@@ -95,6 +100,7 @@ export function caseDocumentAccess(
 		case 'plan':
 			return lead && !c.frozen ? 'write' : 'read';
 		case 'agency':
+			if (c.formerAgencyIds.includes(doc.agencyId)) return 'read';
 			if (!c.areaAgencyIds.includes(doc.agencyId)) return 'none';
 			if (c.frozen) return 'read';
 			if (lead) return 'write';

@@ -9,6 +9,7 @@ import {
 	pgTable,
 	text,
 	unique,
+	uniqueIndex,
 	uuid,
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
@@ -62,7 +63,10 @@ export const cases = pgTable(
 		repeatConfirmed: boolean('repeat_confirmed'),
 		createdAt: tstz('created_at').notNull().defaultNow(),
 		closedAt: tstz('closed_at'),
-		retainUntil: date('retain_until', { mode: 'string' })
+		retainUntil: date('retain_until', { mode: 'string' }),
+		/** On the stub an area keeps after a transfer: where the case went (DESIGN §2 step 6). */
+		transferredToAreaId: uuid('transferred_to_area_id').references(() => areas.id),
+		transferredAt: tstz('transferred_at')
 	},
 	(t) => [
 		unique('cases_area_reference').on(t.areaId, t.reference),
@@ -117,6 +121,49 @@ export const restrictedGrants = pgTable(
 	(t) => [index('restricted_grants_case_user').on(t.caseId, t.userId)]
 );
 
+export const TRANSFER_STATUSES = ['pending', 'accepted', 'declined', 'cancelled'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
+export const transferStatusEnum = pgEnum('transfer_status', TRANSFER_STATUSES);
+
+/**
+ * A request to move a case to another MARAC area (a survivor dispersed or moving). The case row
+ * and its documents move on acceptance; the sending area keeps a stub (`stubCaseId`).
+ */
+export const caseTransfers = pgTable(
+	'case_transfers',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		fromAreaId: uuid('from_area_id')
+			.notNull()
+			.references(() => areas.id),
+		toAreaId: uuid('to_area_id')
+			.notNull()
+			.references(() => areas.id),
+		reason: text('reason').notNull(),
+		status: transferStatusEnum('status').notNull().default('pending'),
+		requestedBy: uuid('requested_by')
+			.notNull()
+			.references(() => users.id),
+		requestedAt: tstz('requested_at').notNull().defaultNow(),
+		decidedBy: uuid('decided_by').references(() => users.id),
+		decidedAt: tstz('decided_at'),
+		declineReason: text('decline_reason'),
+		stubCaseId: uuid('stub_case_id').references((): AnyPgColumn => cases.id)
+	},
+	(t) => [
+		index('case_transfers_case').on(t.caseId),
+		index('case_transfers_to_status').on(t.toAreaId, t.status),
+		// One open request per case at a time.
+		uniqueIndex('case_transfers_one_pending')
+			.on(t.caseId)
+			.where(sql`${t.status} = 'pending'`)
+	]
+);
+
 export type Case = typeof cases.$inferSelect;
+export type CaseTransfer = typeof caseTransfers.$inferSelect;
 export type CaseExclusion = typeof caseExclusions.$inferSelect;
 export type RestrictedGrant = typeof restrictedGrants.$inferSelect;
