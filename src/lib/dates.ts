@@ -49,9 +49,7 @@ export function defaultDueDate(input: {
 			.filter((date) => date > input.today)
 			.sort()[0];
 	return (
-		later(input.caseMeetings) ??
-		later(input.areaMeetings) ??
-		addDays(input.today, DEFAULT_DUE_DAYS)
+		later(input.caseMeetings) ?? later(input.areaMeetings) ?? addDays(input.today, DEFAULT_DUE_DAYS)
 	);
 }
 

@@ -64,7 +64,10 @@ export const richTextSchema = new Schema({
 		strong: {
 			parseDOM: [
 				{ tag: 'strong' },
-				{ tag: 'b', getAttrs: (node) => (node as HTMLElement).style.fontWeight !== 'normal' && null }
+				{
+					tag: 'b',
+					getAttrs: (node) => (node as HTMLElement).style.fontWeight !== 'normal' && null
+				}
 			],
 			toDOM: () => ['strong', 0]
 		},

@@ -5,15 +5,19 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { documentName } from '../../documents/names.ts';
 import { addAction, agencyDoc, notesDoc, type ActionStatus } from '../../documents/shapes.ts';
-import { appearsIn, appendParagraphs, fragmentText, shareableText } from '../../documents/rich-text.ts';
+import {
+	appearsIn,
+	appendParagraphs,
+	fragmentText,
+	shareableText
+} from '../../documents/rich-text.ts';
 import { caseDocumentAccess, participantSeat } from '../policy/index.ts';
 import { loadCaseFacts } from '../policy/facts.ts';
 import * as audit from '../audit/index.ts';
 import { actorFor, type RequestInfo, type Viewer, type WorkspaceRuntime } from './index.ts';
 
 export type EditOutcome<T = object> =
-	| ({ ok: true } & T)
-	| { ok: false; status: 400 | 403 | 404; message: string };
+	({ ok: true } & T) | { ok: false; status: 400 | 403 | 404; message: string };
 
 const CaseId = v.pipe(v.string(), v.uuid());
 

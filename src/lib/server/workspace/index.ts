@@ -63,7 +63,10 @@ export async function loadCaseWorkspace(
 	const seat = facts ? participantSeat(viewer.principal, facts) : null;
 	const documents =
 		facts && seat ? await caseDocuments(rt.db, viewer.principal, caseId, now) : null;
-	const workspace = documents && seat ? await assemble(rt.db, viewer.principal, caseId, seat, documents, now) : null;
+	const workspace =
+		documents && seat
+			? await assemble(rt.db, viewer.principal, caseId, seat, documents, now)
+			: null;
 	await audit.record(rt.db, actorFor(viewer, seat, info), {
 		action: 'case.view',
 		outcome: workspace ? 'success' : 'denied',

@@ -41,7 +41,11 @@ export const actions: Actions = {
 		const parsed = await parseForm(request, actionSchema(isoDate(rt.now())));
 		if (!parsed.ok) {
 			return fail(400, {
-				action: { agencyId: parsed.values.agencyId ?? '', errors: parsed.errors, values: parsed.values }
+				action: {
+					agencyId: parsed.values.agencyId ?? '',
+					errors: parsed.errors,
+					values: parsed.values
+				}
 			});
 		}
 		const outcome = await addAgencyAction(rt, viewer, params.id, parsed.data, requestMeta());
