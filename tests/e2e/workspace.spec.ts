@@ -265,8 +265,10 @@ test.describe('accessibility', () => {
 			const id = await caseId(page, reference);
 			await openCase(page, id);
 			await expectNoAxeViolations(page, `the case page (${email})`);
+			const who = email.split('@')[0];
+			await page.screenshot({ path: testInfo.outputPath(`case-${who}-top.png`) });
 			await page.screenshot({
-				path: testInfo.outputPath(`case-${email.split('@')[0]}.png`),
+				path: testInfo.outputPath(`case-${who}.png`),
 				fullPage: true
 			});
 		});
