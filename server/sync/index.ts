@@ -66,7 +66,10 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 		maxPayload: MAX_MESSAGE_BYTES,
 		perMessageDeflate: false
 	});
-	const maxPerUser = options.maxSocketsPerUser ?? 10;
+	// One socket per document: a case workspace opens the plan, every agency's summary, the
+	// viewer's notes and perhaps the restricted panel (about 16 in a 12-agency area), and a person
+	// may have the case and the live meeting open side by side.
+	const maxPerUser = options.maxSocketsPerUser ?? 48;
 	const rate = options.messagesPerSecond ?? 50;
 	const burst = options.messageBurst ?? 300;
 	let nextPeerId = 1;

@@ -18,13 +18,21 @@ describe('presence-list', () => {
 				]
 			}
 		});
-		expect(body).toMatch(/<section aria-labelledby="([^"]+)-title"[^>]*>\s*<h2 id="\1-title"/);
+		expect(body).toMatch(
+			/<section aria-labelledby="([^"]+)-title"[^>]*>\s*(?:<!--[^>]*-->\s*)*<h2 id="\1-title"/
+		);
 		expect(body).toContain('Also viewing');
 		expect(body).toContain('Pat Police');
 		expect(body).toContain('(Demo Police, Agency representative)');
 		expect(body).not.toContain('<img');
 		expect(body).toContain('&lt;img src=x onerror=alert(1)>');
 		expect(body).toContain('aria-live="polite"');
+	});
+
+	it('takes the heading level of the page it is on', () => {
+		const { body } = render(PresenceList, { props: { people: [], level: 3, title: 'Here' } });
+		expect(body).toMatch(/<h3 id="[^"]+-title"[^>]*>Here/);
+		expect(body).not.toContain('<h2');
 	});
 
 	it('says when nobody else is there', () => {

@@ -11,6 +11,44 @@ export const ACTION_STATUSES = [
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
+/** Status labels: shown as text wherever a status appears (never colour alone). */
+export const ACTION_STATUS_TEXT: Record<ActionStatus, string> = {
+	open: 'Open',
+	in_progress: 'In progress',
+	done: 'Done',
+	not_possible: 'Not possible (circumstances changed)',
+	not_done: 'Not done (agency)'
+};
+
+/** The plan's risk flags (keys of the `riskFlags` map), in the order they are shown. */
+export const RISK_FLAGS = [
+	{ key: 'childrenInHousehold', label: 'Children in the household' },
+	{ key: 'pregnancy', label: 'Pregnancy or a new baby' },
+	{ key: 'weapons', label: 'Weapons used or threatened' },
+	{ key: 'strangulation', label: 'Strangulation, choking or suffocation' },
+	{ key: 'stalking', label: 'Stalking or harassment' },
+	{ key: 'escalation', label: 'Escalation in frequency or severity' },
+	{ key: 'substanceMisuse', label: 'Substance misuse' },
+	{ key: 'mentalHealth', label: 'Mental health concerns' },
+	{ key: 'honourBasedAbuse', label: 'Honour-based abuse' },
+	{ key: 'financialAbuse', label: 'Financial abuse' },
+	{ key: 'exploitation', label: 'Trafficking or exploitation' }
+] as const;
+export type RiskFlag = (typeof RISK_FLAGS)[number]['key'];
+
+/** Safe-contact fields of the restricted document's `contact` map, in the order they are shown. */
+export const RESTRICTED_CONTACT_FIELDS = [
+	{ key: 'phone', label: 'Safe phone number', hint: 'A number it is safe to call.' },
+	{ key: 'safeTimes', label: 'Safe times to call', hint: 'For example, weekdays 10am to 2pm.' },
+	{ key: 'address', label: 'Current address or refuge', hint: 'Never share outside this panel.' },
+	{
+		key: 'safeWords',
+		label: 'Safe words',
+		hint: 'Agreed words that mean the person cannot talk.'
+	}
+] as const;
+export type RestrictedContactField = (typeof RESTRICTED_CONTACT_FIELDS)[number]['key'];
+
 /** case:<id>:agency:<agencyId> */
 export const agencyDoc = {
 	summary: (doc: Y.Doc) => doc.getXmlFragment('summary'),
