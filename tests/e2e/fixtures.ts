@@ -2,7 +2,7 @@
  * Shared e2e fixtures: every page is watched for Content-Security-Policy violations and uncaught
  * errors (a test fails if any occur), plus helpers for signing in, TOTP and axe.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
@@ -120,4 +120,36 @@ export async function expectNoAxeViolations(page: Page, what: string) {
 	expect(summary, `axe violations on ${what} (${page.url()})`).toEqual([]);
 	// An empty pass list would mean axe did not run at all (e.g. blocked by the page's CSP).
 	expect(results.passes.length, `axe ran on ${what}`).toBeGreaterThan(0);
+}
+
+/** A case's id by reference, from the signed-in user's case list. */
+export async function caseId(page: Page, reference: string): Promise<string> {
+	const response = await page.request.get('/api/cases');
+	expect(response.status()).toBe(200);
+	const cases = (await response.json()) as { id: string; reference: string }[];
+	const found = cases.find((c) => c.reference === reference);
+	expect(found, `${reference} is visible`).toBeTruthy();
+	return found!.id;
+}
+
+/** A second person in their own browser context, watched like the default page. */
+export async function secondUser(browser: Browser, baseURL: string | undefined, email: string) {
+	const context = await browser.newContext({ baseURL });
+	const page = await context.newPage();
+	const problems = await watchPage(page);
+	await signIn(page, email);
+	return { context, page, problems };
+}
+
+export function expectClean(problems: PageProblems) {
+	expect(problems.csp, 'Content-Security-Policy violations').toEqual([]);
+	expect(problems.errors, 'uncaught errors in the page').toEqual([]);
+}
+
+export async function openCase(page: Page, id: string) {
+	await page.goto(`/cases/${id}`);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	// Every compartment connected and loaded before anyone types.
+	await expect(page.getByText('Connecting…')).toHaveCount(0);
+	await expect(page.getByText('Loading the latest version…')).toHaveCount(0);
 }

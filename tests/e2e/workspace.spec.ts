@@ -3,48 +3,18 @@
  * actions are added, notes are shared to the meeting on purpose, and the restricted panel exists
  * only for those allowed (not in the page, not in the document list, not over the socket).
  */
-import type { Browser, Page } from '@playwright/test';
 import {
+	caseId,
 	expect,
+	expectClean,
 	expectNoAxeViolations,
+	openCase,
+	secondUser,
 	signIn,
-	test,
-	watchPage,
-	type PageProblems
+	test
 } from './fixtures.ts';
 
 const POLICE = 'Demo Constabulary (Police)';
-
-async function caseId(page: Page, reference: string): Promise<string> {
-	const response = await page.request.get('/api/cases');
-	expect(response.status()).toBe(200);
-	const cases = (await response.json()) as { id: string; reference: string }[];
-	const found = cases.find((c) => c.reference === reference);
-	expect(found, `${reference} is visible`).toBeTruthy();
-	return found!.id;
-}
-
-/** A second person in their own browser context, watched like the default page. */
-async function secondUser(browser: Browser, baseURL: string | undefined, email: string) {
-	const context = await browser.newContext({ baseURL });
-	const page = await context.newPage();
-	const problems = await watchPage(page);
-	await signIn(page, email);
-	return { context, page, problems };
-}
-
-function expectClean(problems: PageProblems) {
-	expect(problems.csp, 'Content-Security-Policy violations').toEqual([]);
-	expect(problems.errors, 'uncaught errors in the page').toEqual([]);
-}
-
-async function openCase(page: Page, id: string) {
-	await page.goto(`/cases/${id}`);
-	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-	// Every compartment connected and loaded before anyone types.
-	await expect(page.getByText('Connecting…')).toHaveCount(0);
-	await expect(page.getByText('Loading the latest version…')).toHaveCount(0);
-}
 
 test('the coordinator and the police see each other type, live', async ({
 	page,
