@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
-import { provider, sessionCookie, startHarness, synced, until, type Harness } from '../helpers/sync.ts';
+import {
+	provider,
+	sessionCookie,
+	startHarness,
+	synced,
+	until,
+	type Harness
+} from '../helpers/sync.ts';
 import { createMember } from '../helpers/fixtures.ts';
 import { seedDemo } from '../../src/lib/server/seed/demo.ts';
 import {
@@ -88,7 +95,9 @@ describe.each(testDatabases())('action status updates on $name', (backend) => {
 			.select()
 			.from(auditEvents)
 			.where(eq(auditEvents.action, 'action.status'))
-			.then((rows) => rows.filter((r) => (r.details as { actionId?: string })?.actionId === actionId));
+			.then((rows) =>
+				rows.filter((r) => (r.details as { actionId?: string })?.actionId === actionId)
+			);
 
 	it('lists the agency’s open actions overdue first, from the demo seed', async () => {
 		const police = await demo('police');
@@ -209,7 +218,10 @@ describe.each(testDatabases())('action status updates on $name', (backend) => {
 	it('tells a user of another area nothing (404)', async () => {
 		const { user } = await createMember(t.db, { role: 'coordinator', sector: 'other' });
 		await expect(
-			updateActionStatus(await as(user.email), update('DEMO-0004', 'housing', 'demo-action-3', 'done'))
+			updateActionStatus(
+				await as(user.email),
+				update('DEMO-0004', 'housing', 'demo-action-3', 'done')
+			)
 		).rejects.toBeInstanceOf(NotFoundError);
 		expect((await projected('demo-action-3')).status).toBe('open');
 	});
@@ -235,18 +247,29 @@ describe.each(testDatabases())('action status updates on $name', (backend) => {
 		);
 		expect(mine!.open.map((a) => a.actionId)).not.toContain('demo-action-6');
 		// The coordinator still tends the excluded agency's actions.
-		await updateActionStatus(coordinator, update('DEMO-0009', 'health', 'demo-action-6', 'in_progress'));
+		await updateActionStatus(
+			coordinator,
+			update('DEMO-0009', 'health', 'demo-action-6', 'in_progress')
+		);
 		expect((await projected('demo-action-6')).status).toBe('in_progress');
 	});
 
 	it('refuses an action that does not exist', async () => {
 		await expect(
-			updateActionStatus(await demo('police'), update('DEMO-0004', 'police', 'no-such-action', 'done'))
+			updateActionStatus(
+				await demo('police'),
+				update('DEMO-0004', 'police', 'no-such-action', 'done')
+			)
 		).rejects.toBeInstanceOf(NotFoundError);
 		const rows = await t.db
 			.select()
 			.from(actions)
-			.where(and(eq(actions.docName, docName('DEMO-0004', 'police')), eq(actions.actionId, 'no-such-action')));
+			.where(
+				and(
+					eq(actions.docName, docName('DEMO-0004', 'police')),
+					eq(actions.actionId, 'no-such-action')
+				)
+			);
 		expect(rows).toEqual([]);
 	});
 });

@@ -33,7 +33,10 @@ export const TrackerQuerySchema = v.object({
 	),
 	meeting: v.optional(v.fallback(v.pipe(v.string(), v.uuid()), ''), ''),
 	page: v.optional(
-		v.fallback(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100_000)), 1),
-		1
+		v.fallback(
+			v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+			1
+		),
+		'1'
 	)
 });

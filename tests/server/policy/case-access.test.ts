@@ -142,7 +142,9 @@ describe('restricted-access grants', () => {
 
 	it('may grant a person of the area, until a time in the next 90 days', () => {
 		expect(grantProblem(c, health.member, inAWeek, NOW)).toBeNull();
-		expect(grantProblem(c, police.member, new Date(NOW.getTime() + GRANT_MAX_DAYS * DAY), NOW)).toBeNull();
+		expect(
+			grantProblem(c, police.member, new Date(NOW.getTime() + GRANT_MAX_DAYS * DAY), NOW)
+		).toBeNull();
 	});
 
 	it('refuses an expiry in the past or beyond 90 days', () => {

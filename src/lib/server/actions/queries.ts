@@ -1,6 +1,20 @@
 // Read side of actions: the agency's list ("My agency") and the coordinator's tracker, from the
 // actions projection joined to the cases the viewer may see.
-import { and, asc, count, desc, eq, inArray, isNull, lt, ne, notExists, or, sql, type SQL } from 'drizzle-orm';
+import {
+	and,
+	asc,
+	count,
+	desc,
+	eq,
+	inArray,
+	isNull,
+	lt,
+	ne,
+	notExists,
+	or,
+	sql,
+	type SQL
+} from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import {
 	actions,
@@ -13,11 +27,7 @@ import {
 } from '../db/schema/index.ts';
 import type { MembershipView } from '../tenancy/index.ts';
 import type { TrackerStatusValue } from '../../action-filters.ts';
-import {
-	FINAL_STATUSES,
-	OUTSTANDING_STATUSES,
-	type ActionStatus
-} from '../../action-status.ts';
+import { FINAL_STATUSES, OUTSTANDING_STATUSES, type ActionStatus } from '../../action-status.ts';
 
 /** Today's date (yyyy-mm-dd) where the MARACs meet: an action due today is not yet overdue. */
 export function today(now: Date): string {
@@ -65,7 +75,9 @@ export interface ActionListItem {
 const outstanding = inArray(actions.status, [...OUTSTANDING_STATUSES]);
 
 /** When the status was last set through the status form (from the audit log). */
-const statusChangedAt = () => sql<string | Date | null>`(select max(${auditEvents.at}) from ${auditEvents}
+const statusChangedAt = () => sql<
+	string | Date | null
+>`(select max(${auditEvents.at}) from ${auditEvents}
 	where ${auditEvents.target} = ${actions.docName} and ${auditEvents.action} = 'action.status'
 	and ${auditEvents.outcome} = 'success' and ${auditEvents.details} ->> 'actionId' = ${actions.actionId})`;
 
@@ -143,7 +155,11 @@ export async function listAgencyActions(
 					.limit(MY_AGENCY_LIMIT + 1),
 				base()
 					.where(and(where, inArray(actions.status, [...FINAL_STATUSES])))
-					.orderBy(sql`${statusChangedAt()} desc nulls last`, desc(actions.dueOn), asc(cases.reference))
+					.orderBy(
+						sql`${statusChangedAt()} desc nulls last`,
+						desc(actions.dueOn),
+						asc(cases.reference)
+					)
 					.limit(COMPLETED_LIMIT)
 			]);
 			return {
@@ -197,7 +213,9 @@ export async function listTrackedActions(
 					.select({ caseId: agendaItems.caseId })
 					.from(agendaItems)
 					.innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
-					.where(and(eq(agendaItems.meetingId, filters.meetingId), eq(meetings.areaId, seat.areaId)))
+					.where(
+						and(eq(agendaItems.meetingId, filters.meetingId), eq(meetings.areaId, seat.areaId))
+					)
 			)
 		);
 	}

@@ -7,6 +7,7 @@ import { parseForm } from '../forms.ts';
 import { DomainError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { ActionStatusSchema } from '../../schemas/actions.ts';
 import { ACTION_STATUS_TEXT } from '../../action-status.ts';
+import { actionKey } from '../../action-form.ts';
 import { updateActionStatus, type ActionContext } from './update.ts';
 
 /** The signed-in person's context for action changes, from the server session only. */
@@ -22,16 +23,16 @@ export async function actionContext(): Promise<ActionContext> {
 	};
 }
 
-/** Which action a form belongs to (pages show a failure next to the form that caused it). */
-export const actionKey = (v: { caseId?: string; agencyId?: string; actionId?: string }) =>
-	`${v.caseId ?? ''}:${v.agencyId ?? ''}:${v.actionId ?? ''}`;
-
 /** The `?/status` form action: parse, apply through the live document, report per field. */
 export async function statusAction(request: Request) {
 	const ctx = await actionContext();
 	const parsed = await parseForm(request, ActionStatusSchema);
 	if (!parsed.ok) {
-		return fail(400, { key: actionKey(parsed.values), errors: parsed.errors, values: parsed.values });
+		return fail(400, {
+			key: actionKey(parsed.values),
+			errors: parsed.errors,
+			values: parsed.values
+		});
 	}
 	const key = actionKey(parsed.data);
 	const values = { status: parsed.data.status, note: parsed.data.note };
@@ -39,7 +40,8 @@ export async function statusAction(request: Request) {
 		await updateActionStatus(ctx, parsed.data);
 	} catch (error) {
 		if (!(error instanceof DomainError)) throw error;
-		const status = error instanceof NotFoundError ? 404 : error instanceof ForbiddenError ? 403 : 400;
+		const status =
+			error instanceof NotFoundError ? 404 : error instanceof ForbiddenError ? 403 : 400;
 		return fail(status, { key, errors: { [error.field ?? 'form']: error.message }, values });
 	}
 	return { key, updated: ACTION_STATUS_TEXT[parsed.data.status] };

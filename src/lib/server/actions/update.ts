@@ -31,7 +31,8 @@ export interface StatusUpdate {
 	note: string;
 }
 
-const NOT_FOUND = 'That action was not found. It may have been removed, or you may no longer see the case.';
+const NOT_FOUND =
+	'That action was not found. It may have been removed, or you may no longer see the case.';
 
 /**
  * Sets an action's status and progress note as the signed-in person.
@@ -74,7 +75,9 @@ export async function updateActionStatus(
 	if (!rights.update) {
 		return refuse(
 			'not_allowed',
-			new ForbiddenError('Only the agency’s own representatives and the coordinator or chair can update its actions.')
+			new ForbiddenError(
+				'Only the agency’s own representatives and the coordinator or chair can update its actions.'
+			)
 		);
 	}
 	if (!ctx.documents) throw new Error('live documents are not available in this process');
@@ -89,7 +92,12 @@ export async function updateActionStatus(
 			action: 'action.status',
 			outcome: 'denied',
 			target: docName,
-			details: { actionId: input.actionId, from: current.status, to: input.status, reason: 'transition' },
+			details: {
+				actionId: input.actionId,
+				from: current.status,
+				to: input.status,
+				reason: 'transition'
+			},
 			at: now
 		});
 		throw new DomainError(problem.message, problem.field);

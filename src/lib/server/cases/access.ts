@@ -213,7 +213,8 @@ async function peopleByIds(db: Database, ids: string[]) {
 		.leftJoin(memberships, eq(memberships.userId, users.id))
 		.leftJoin(agencies, eq(agencies.id, memberships.agencyId))
 		.where(inArray(users.id, unique));
-	for (const r of rows) if (!map.has(r.id)) map.set(r.id, { name: r.name, agencyName: r.agencyName });
+	for (const r of rows)
+		if (!map.has(r.id)) map.set(r.id, { name: r.name, agencyName: r.agencyName });
 	return map;
 }
 
@@ -365,7 +366,10 @@ export async function accessHistory(
 	areaId: string,
 	requestedPage = 1
 ) {
-	const where = or(eq(auditEvents.target, `case:${caseId}`), like(auditEvents.target, `case:${caseId}:%`));
+	const where = or(
+		eq(auditEvents.target, `case:${caseId}`),
+		like(auditEvents.target, `case:${caseId}:%`)
+	);
 	const [totalRow] = await db.select({ n: count() }).from(auditEvents).where(where);
 	const total = Number(totalRow?.n ?? 0);
 	const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
@@ -413,4 +417,35 @@ export async function recordAccessView(ctx: CaseAccessContext, caseId: string, a
 		target: `case:${caseId}`,
 		at: ctx.now
 	});
+}
+
+/** The area's agencies, by name (for choosing an agency to exclude). */
+export async function areaAgencies(db: Database, areaId: string) {
+	return db
+		.select({ id: agencies.id, name: agencies.name })
+		.from(agencies)
+		.where(eq(agencies.areaId, areaId))
+		.orderBy(asc(agencies.name));
+}
+
+/** Names of the agencies and people the history's details point at. */
+export async function historyNames(
+	db: Database,
+	areaId: string,
+	entries: HistoryEntry[]
+): Promise<{ agencies: Record<string, string>; people: Record<string, string> }> {
+	const ids = entries.flatMap((e) =>
+		typeof e.details?.userId === 'string' ? [e.details.userId] : []
+	);
+	const [agencyRows, people] = await Promise.all([
+		areaAgencies(db, areaId),
+		peopleByIds(
+			db,
+			ids.filter((id) => /^[0-9a-f-]{36}$/.test(id))
+		)
+	]);
+	return {
+		agencies: Object.fromEntries(agencyRows.map((a) => [a.id, a.name])),
+		people: Object.fromEntries([...people].map(([id, p]) => [id, p.name]))
+	};
 }

@@ -44,6 +44,7 @@ export function trackerSeats(principal: Principal): MembershipView[] {
 export function seatActionRights(seat: MembershipView, agencyId: string): ActionRights {
 	if (seat.role === 'coordinator') return { update: true, reopen: true };
 	if (seat.role === 'chair') return { update: true, reopen: false };
-	if (seat.role === 'agency_rep' && seat.agencyId === agencyId) return { update: true, reopen: false };
+	if (seat.role === 'agency_rep' && seat.agencyId === agencyId)
+		return { update: true, reopen: false };
 	return NONE;
 }

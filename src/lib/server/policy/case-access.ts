@@ -26,7 +26,8 @@ export interface AreaMember {
 	role: Role;
 }
 
-export type ExclusionSubject = { kind: 'agency'; agencyId: string } | { kind: 'user'; userId: string };
+export type ExclusionSubject =
+	{ kind: 'agency'; agencyId: string } | { kind: 'user'; userId: string };
 
 export interface Problem {
 	field: string;

@@ -305,58 +305,57 @@ async function seedDemoActions(db: Database, now: Date): Promise<void> {
 	const day = 24 * 3_600_000;
 	const on = (days: number) => new Date(now.getTime() + days * day).toISOString().slice(0, 10);
 	const agreedAt = new Date(now.getTime() - 21 * day).toISOString();
-	const plan: { ref: string; sector: Sector; text: string; due: number; status: ActionStatus }[] =
-		[
-			{
-				ref: 'DEMO-0004',
-				sector: 'police',
-				text: 'Flag the address for an urgent response to any call, and tell the victim it is in place.',
-				due: -10,
-				status: 'open'
-			},
-			{
-				ref: 'DEMO-0004',
-				sector: 'police',
-				text: 'Check the perpetrator’s bail conditions and report any breach to the officer in charge.',
-				due: 5,
-				status: 'in_progress'
-			},
-			{
-				ref: 'DEMO-0004',
-				sector: 'housing',
-				text: 'Fit a door alarm and window locks (sanctuary scheme) within two weeks.',
-				due: -3,
-				status: 'open'
-			},
-			{
-				ref: 'DEMO-0004',
-				sector: 'health',
-				text: 'GP to add a safeguarding flag and see the victim alone at the next appointment.',
-				due: -7,
-				status: 'done'
-			},
-			{
-				ref: 'DEMO-0009',
-				sector: 'police',
-				text: 'Arrange a female Albanian interpreter for the next interview; never use a companion.',
-				due: 7,
-				status: 'open'
-			},
-			{
-				ref: 'DEMO-0009',
-				sector: 'health',
-				text: 'Register with a GP and chase the mental-health referral made last month.',
-				due: 3,
-				status: 'open'
-			},
-			{
-				ref: 'DEMO-0009',
-				sector: 'third_sector',
-				text: 'Support worker to book appointments directly with the person, not through a third party.',
-				due: 14,
-				status: 'in_progress'
-			}
-		];
+	const plan: { ref: string; sector: Sector; text: string; due: number; status: ActionStatus }[] = [
+		{
+			ref: 'DEMO-0004',
+			sector: 'police',
+			text: 'Flag the address for an urgent response to any call, and tell the victim it is in place.',
+			due: -10,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'police',
+			text: 'Check the perpetrator’s bail conditions and report any breach to the officer in charge.',
+			due: 5,
+			status: 'in_progress'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'housing',
+			text: 'Fit a door alarm and window locks (sanctuary scheme) within two weeks.',
+			due: -3,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'health',
+			text: 'GP to add a safeguarding flag and see the victim alone at the next appointment.',
+			due: -7,
+			status: 'done'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'police',
+			text: 'Arrange a female Albanian interpreter for the next interview; never use a companion.',
+			due: 7,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'health',
+			text: 'Register with a GP and chase the mental-health referral made last month.',
+			due: 3,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'third_sector',
+			text: 'Support worker to book appointments directly with the person, not through a third party.',
+			due: 14,
+			status: 'in_progress'
+		}
+	];
 	const [area] = await db.select({ id: areas.id }).from(areas).where(eq(areas.name, 'Demo Area'));
 	const caseRows = await db
 		.select({ id: cases.id, reference: cases.reference })
