@@ -11,27 +11,22 @@ const reason = v.pipe(
 const choice = (message: string) =>
 	v.pipe(v.optional(v.string(), ''), v.nonEmpty(message), v.uuid(message));
 
-export const ExclusionSchema = v.pipe(
-	v.object({
-		kind: v.picklist(['agency', 'user'], 'Choose whether to exclude an agency or a person.'),
-		agencyId: v.optional(v.string(), ''),
-		userId: v.optional(v.string(), ''),
-		reason
-	}),
-	v.forward(
-		v.check(
-			(f) => f.kind !== 'agency' || v.is(v.pipe(v.string(), v.uuid()), f.agencyId),
-			'Choose the agency to exclude.'
-		),
-		['agencyId']
-	),
-	v.forward(
-		v.check(
-			(f) => f.kind !== 'user' || v.is(v.pipe(v.string(), v.uuid()), f.userId),
-			'Choose the person to exclude.'
-		),
-		['userId']
-	)
+/** Two forms post here: one excludes an agency, the other a person (field names stay unique). */
+export const ExclusionSchema = v.variant(
+	'kind',
+	[
+		v.object({
+			kind: v.literal('agency'),
+			agencyId: choice('Choose the agency to exclude.'),
+			agencyReason: reason
+		}),
+		v.object({
+			kind: v.literal('user'),
+			userId: choice('Choose the person to exclude.'),
+			personReason: reason
+		})
+	],
+	'Choose whether to exclude an agency or a person.'
 );
 
 export const LiftExclusionSchema = v.object({

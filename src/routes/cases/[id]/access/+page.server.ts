@@ -110,14 +110,21 @@ export const actions: Actions = {
 		const parsed = await parseForm(request, ExclusionSchema);
 		if (!parsed.ok)
 			return fail(400, { form: 'exclude', errors: parsed.errors, values: parsed.values });
-		const { kind, agencyId, userId, reason } = parsed.data;
+		const input = parsed.data;
+		const values: Record<string, string> =
+			input.kind === 'agency'
+				? { kind: input.kind, agencyId: input.agencyId, agencyReason: input.agencyReason }
+				: { kind: input.kind, userId: input.userId, personReason: input.personReason };
 		try {
 			await addExclusion(ctx, facts.id, {
-				subject: kind === 'agency' ? { kind, agencyId } : { kind, userId },
-				reason
+				subject:
+					input.kind === 'agency'
+						? { kind: 'agency', agencyId: input.agencyId }
+						: { kind: 'user', userId: input.userId },
+				reason: input.kind === 'agency' ? input.agencyReason : input.personReason
 			});
 		} catch (e) {
-			return refusal('exclude', e, { kind, agencyId, userId, reason });
+			return refusal('exclude', e, values);
 		}
 		return { form: 'exclude', done: 'Exclusion added. It took effect at once.' };
 	},
