@@ -111,7 +111,23 @@ test('the coordinator adds and lifts an exclusion, and sees it in the history', 
 	await expect(page.getByRole('status')).toContainText('Exclusion lifted');
 	await expect(page.getByText('Nobody is excluded from this case.')).toBeVisible();
 
+	// A time-limited grant to the restricted details, then revoked.
+	const grant = page.getByRole('form', { name: 'Give someone access' });
+	await grant
+		.getByLabel('Person')
+		.selectOption({ label: 'Hana Health – Demo General Hospital (Agency representative)' });
+	await grant.getByLabel('Reason').fill('Midwife visiting the refuge this week');
+	await grant.getByRole('button', { name: 'Give access' }).click();
+	await expect(page.getByRole('status')).toContainText('Access to the restricted details granted');
+	const grants = page.getByRole('table', { name: 'Grants in force' });
+	await expect(grants).toContainText('Hana Health');
+	await grants.getByRole('button', { name: /Revoke Hana Health/ }).click();
+	await expect(page.getByRole('status')).toContainText('Grant revoked');
+	await expect(page.getByText('No one else has been given access.')).toBeVisible();
+
 	const history = page.getByRole('table', { name: /Access history/ });
+	await expect(history).toContainText('Gave Hana Health access to the restricted details');
+	await expect(history).toContainText('Revoked Hana Health’s access to the restricted details');
 	await expect(history).toContainText('Excluded Demo Homes from the case');
 	await expect(history).toContainText('Lifted the exclusion of Demo Homes');
 	await expect(history).toContainText('Viewed who may see the case');
