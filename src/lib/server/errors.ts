@@ -33,3 +33,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 	}
 	return false;
 }
+
+/** The person may see the thing but may not do this to it (pages answer 403). */
+export class ForbiddenError extends DomainError {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ForbiddenError';
+	}
+}

@@ -1,10 +1,12 @@
-import { count } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import * as Y from 'yjs';
 import type { Database } from '../db/index.ts';
 import {
 	agencies,
 	agendaItems,
 	areas,
 	cases,
+	docSnapshots,
 	meetings,
 	memberships,
 	settings,
@@ -13,6 +15,9 @@ import {
 	type Sector
 } from '../db/schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
+import { projectorFor } from '../documents/projections.ts';
+import { addAction, type ActionStatus } from '../../documents/shapes.ts';
+import { documentName } from '../../documents/names.ts';
 
 /** Printed at start and listed in the README; only ever used on the fictional Demo Area. */
 export const DEMO_PASSWORD = 'demo-marac-portal-2026';
@@ -288,6 +293,113 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
 		);
 		await tx.insert(settings).values({ key: DEMO_SETTING, value: true });
 	});
+	await seedDemoActions(db, now);
+}
+
+/**
+ * Actions agreed at an earlier meeting for the cases already heard (some overdue, one done), so
+ * "My agency" and the action tracker have something to show. Written through the document shapes
+ * into the agency documents, then projected like any edit.
+ */
+async function seedDemoActions(db: Database, now: Date): Promise<void> {
+	const day = 24 * 3_600_000;
+	const on = (days: number) => new Date(now.getTime() + days * day).toISOString().slice(0, 10);
+	const agreedAt = new Date(now.getTime() - 21 * day).toISOString();
+	const plan: { ref: string; sector: Sector; text: string; due: number; status: ActionStatus }[] = [
+		{
+			ref: 'DEMO-0004',
+			sector: 'police',
+			text: 'Flag the address for an urgent response to any call, and tell the victim it is in place.',
+			due: -10,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'police',
+			text: 'Check the perpetrator’s bail conditions and report any breach to the officer in charge.',
+			due: 5,
+			status: 'in_progress'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'housing',
+			text: 'Fit a door alarm and window locks (sanctuary scheme) within two weeks.',
+			due: -3,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0004',
+			sector: 'health',
+			text: 'GP to add a safeguarding flag and see the victim alone at the next appointment.',
+			due: -7,
+			status: 'done'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'police',
+			text: 'Arrange a female Albanian interpreter for the next interview; never use a companion.',
+			due: 7,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'health',
+			text: 'Register with a GP and chase the mental-health referral made last month.',
+			due: 3,
+			status: 'open'
+		},
+		{
+			ref: 'DEMO-0009',
+			sector: 'third_sector',
+			text: 'Support worker to book appointments directly with the person, not through a third party.',
+			due: 14,
+			status: 'in_progress'
+		}
+	];
+	const [area] = await db.select({ id: areas.id }).from(areas).where(eq(areas.name, 'Demo Area'));
+	const caseRows = await db
+		.select({ id: cases.id, reference: cases.reference })
+		.from(cases)
+		.where(
+			and(
+				eq(cases.areaId, area!.id),
+				inArray(cases.reference, [...new Set(plan.map((a) => a.ref))])
+			)
+		);
+	const agencyRows = await db
+		.select({ id: agencies.id, sector: agencies.sector })
+		.from(agencies)
+		.where(eq(agencies.areaId, area!.id));
+	const [coordinator] = await db
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, `coordinator@${DEMO_DOMAIN}`));
+	const caseId = new Map(caseRows.map((c) => [c.reference, c.id]));
+	const agencyId = new Map(agencyRows.map((a) => [a.sector, a.id]));
+	const docs = new Map<string, Y.Doc>();
+	plan.forEach((a, i) => {
+		const name = documentName({
+			kind: 'agency',
+			caseId: caseId.get(a.ref)!,
+			agencyId: agencyId.get(a.sector)!
+		});
+		let doc = docs.get(name);
+		if (!doc) docs.set(name, (doc = new Y.Doc()));
+		addAction(doc, {
+			id: `demo-action-${i + 1}`,
+			text: a.text,
+			dueOn: on(a.due),
+			status: a.status,
+			createdAt: agreedAt,
+			createdBy: coordinator?.id ?? null
+		});
+	});
+	for (const [name, doc] of docs) {
+		await db.insert(docSnapshots).values({ docName: name, state: Y.encodeStateAsUpdate(doc) });
+		const projector = projectorFor(name);
+		if (projector) await projector.project(db, projector.ref, name, doc);
+		doc.destroy();
+	}
 }
 
 export async function demoInUse(db: Database): Promise<boolean> {
