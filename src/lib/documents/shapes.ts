@@ -148,6 +148,8 @@ export interface MeetingState {
 	/** Seconds spent on each case before it was last left (case id → seconds). */
 	elapsed: Record<string, number>;
 	raised: RaisedItem[];
+	/** ISO time the meeting ended (set once by the server when it closes the meeting). */
+	endedAt: string | null;
 }
 
 /** Reads a meeting document's live state; anything malformed is ignored, never trusted. */
@@ -178,11 +180,13 @@ export function readMeetingState(doc: Y.Doc): MeetingState {
 		});
 	}
 	const startedValid = typeof started === 'string' && !Number.isNaN(Date.parse(started));
+	const ended = state.get('endedAt');
 	return {
 		currentCaseId: typeof current === 'string' && UUID.test(current) ? current : null,
 		caseStartedAt: startedValid ? started : null,
 		elapsed,
-		raised
+		raised,
+		endedAt: typeof ended === 'string' && !Number.isNaN(Date.parse(ended)) ? ended : null
 	};
 }
 
@@ -212,6 +216,14 @@ export function setCurrentCase(doc: Y.Doc, caseId: string | null, at: Date) {
 		const state = meetingDoc.state(doc);
 		state.set('currentCaseId', caseId);
 		state.set('caseStartedAt', caseId ? at.toISOString() : null);
+	});
+}
+
+/** Stops the clock and records that the meeting has ended, so open pages can say so. */
+export function markMeetingEnded(doc: Y.Doc, at: Date) {
+	doc.transact(() => {
+		stopCaseClock(doc, at);
+		meetingDoc.state(doc).set('endedAt', at.toISOString());
 	});
 }
 

@@ -22,7 +22,7 @@ import {
 	addAction,
 	readMeetingState,
 	setCurrentCase,
-	stopCaseClock,
+	markMeetingEnded,
 	type MeetingState
 } from '../../documents/shapes.ts';
 import { documentName } from '../../documents/names.ts';
@@ -382,18 +382,19 @@ export async function endMeeting(ctx: MeetingContext, meetingId: string) {
 		seat: loaded.seat,
 		message: 'Only the coordinator or the chair can end a live meeting.'
 	});
-	if (ctx.documents) {
-		await ctx.documents.edit(
-			meetingDocName(loaded.meeting.id),
-			seatedActor(ctx, loaded.seat),
-			(doc) => stopCaseClock(doc, ctx.now)
-		);
-	}
 	const moved = await moveStatus(ctx.db, loaded.meeting.id, 'live', {
 		status: 'closed',
 		endedAt: ctx.now
 	});
 	if (!moved) throw new DomainError('The meeting has already ended.');
+	// After the status: pages that see the mark reload and must find the meeting closed.
+	if (ctx.documents) {
+		await ctx.documents.edit(
+			meetingDocName(loaded.meeting.id),
+			seatedActor(ctx, loaded.seat),
+			(doc) => markMeetingEnded(doc, ctx.now)
+		);
+	}
 	const heard = await casesOnlyOn(ctx, loaded.meeting.id);
 	for (const caseId of heard) {
 		await ctx.db
