@@ -178,10 +178,15 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 	const entries = await loadAgenda(ctx.db, meeting.id, lapseMoment(meeting.scheduledAt, ctx.now));
 	const visible = entries.filter((e) => agendaCaseVisible(p, meeting, e));
 	const showGrid = mayViewResearchGrid(p, meeting);
+	// Agencies that research: those with representatives in the area (not the coordination team).
 	const gridAgencies = showGrid
 		? await ctx.db
-				.select({ id: agencies.id, name: agencies.name, sector: agencies.sector })
+				.selectDistinct({ id: agencies.id, name: agencies.name })
 				.from(agencies)
+				.innerJoin(
+					memberships,
+					and(eq(memberships.agencyId, agencies.id), eq(memberships.role, 'agency_rep'))
+				)
 				.where(eq(agencies.areaId, meeting.areaId))
 				.orderBy(asc(agencies.name))
 		: null;
