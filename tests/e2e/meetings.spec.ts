@@ -187,6 +187,7 @@ test('a live meeting: confidentiality first, following the chair, an action, apo
 	await expect(current).toHaveText('DEMO-0001');
 	await expect(followed).toHaveText('DEMO-0001');
 	await expect(police.page).toHaveURL(/\?case=[0-9a-f-]{36}$/);
+	await expect(police.page.getByTestId('case-announcement')).toHaveText('Current case: DEMO-0001.');
 	await page.locator('body').click({ position: { x: 5, y: 5 } });
 	await page.keyboard.press('Alt+ArrowRight');
 	await expect(current).toHaveText('DEMO-0002');

@@ -279,6 +279,11 @@ describe.each(testDatabases())('meetings on $name', (backend) => {
 			.from(auditEvents)
 			.where(and(eq(auditEvents.outcome, 'denied'), eq(auditEvents.userId, people.get('other')!)));
 		expect(denied.length).toBeGreaterThan(0);
+		const views = await t.db
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'meeting.view'), eq(auditEvents.outcome, 'success')));
+		expect(views.map((v) => v.target)).toContain(`meeting:${meetingId}`);
 		expect(await order()).toEqual(['DEMO-0004', 'DEMO-0001', 'OLD-0001', 'OLD-0002', 'DEMO-0002']);
 	});
 

@@ -244,6 +244,7 @@ export async function liveMeeting(
 		.from(agencies)
 		.where(eq(agencies.areaId, meeting.areaId))
 		.orderBy(asc(agencies.name));
+	await audited(ctx, loaded, 'meeting.live_view', { caseId: shown?.caseId ?? null });
 	return {
 		stage: 'live' as const,
 		meetingId: meeting.id,

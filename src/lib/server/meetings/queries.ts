@@ -23,7 +23,8 @@ import {
 	mayStartMeeting,
 	mayViewResearchGrid
 } from '../policy/meetings.ts';
-import { loadMeeting, type MeetingContext } from './context.ts';
+import { loadMeeting, seatedActor, type MeetingContext } from './context.ts';
+import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
 import { LAPSING_TEXT } from './rules.ts';
 
@@ -191,6 +192,14 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 				.orderBy(asc(agencies.name))
 		: null;
 	const editable = mayEditAgenda(p, meeting);
+	// The agenda names cases: a case read, so it is in the audit log (identifiers only).
+	await record(ctx.db, seatedActor(ctx, loaded.seat), {
+		action: 'meeting.view',
+		outcome: 'success',
+		target: `meeting:${meeting.id}`,
+		details: { cases: visible.length },
+		at: ctx.now
+	});
 	return {
 		meeting: {
 			id: meeting.id,

@@ -22,6 +22,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const requested = url.searchParams.get('case');
 	try {
 		const view = await liveMeeting(ctx, params.id, requested);
+		// The case workspace for `view.currentCaseId` (when view.stage is 'live') loads here and
+		// renders inside <CurrentCase> on the page.
 		return { ...view, serverNow: ctx.now.toISOString() };
 	} catch (e) {
 		pageFailure(e);
