@@ -16,7 +16,10 @@ export const ScheduleSchema = v.object({
 		v.optional(v.string(), ''),
 		v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date, for example 2026-12-15.')
 	),
-	time: v.pipe(v.optional(v.string(), ''), v.regex(/^\d{2}:\d{2}$/, 'Enter the time, for example 09:30.')),
+	time: v.pipe(
+		v.optional(v.string(), ''),
+		v.regex(/^\d{2}:\d{2}$/, 'Enter the time, for example 09:30.')
+	),
 	venue: v.pipe(
 		v.optional(v.string(), ''),
 		v.maxLength(200, 'Keep the venue under 200 characters.')
