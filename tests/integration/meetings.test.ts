@@ -51,6 +51,7 @@ const {
 	quickAddAction,
 	recordApologies,
 	removeFromAgenda,
+	reorderAgenda,
 	resetAgendaOrder,
 	scheduleMeeting,
 	startMeeting,
@@ -187,6 +188,22 @@ describe.each(testDatabases())('meetings on $name', (backend) => {
 		// The top case cannot go further up.
 		await moveOnAgenda(coordinator, meetingId, agenda[1]!.itemId, -1);
 		expect(await order()).toEqual(['DEMO-0001', 'DEMO-0004', 'DEMO-0002', 'OLD-0001']);
+		// Drag and drop sends the whole order: it must be the same entries, each once.
+		const byRef = new Map(agenda.map((r) => [r.reference, r.itemId]));
+		const dropped = ['OLD-0001', 'DEMO-0002', 'DEMO-0004', 'DEMO-0001'];
+		await reorderAgenda(
+			coordinator,
+			meetingId,
+			dropped.map((r) => byRef.get(r)!)
+		);
+		expect(await order()).toEqual(dropped);
+		await expect(
+			reorderAgenda(coordinator, meetingId, [byRef.get('DEMO-0004')!, byRef.get('DEMO-0004')!])
+		).rejects.toThrow(/changed meanwhile/);
+		await expect(
+			reorderAgenda(await as('police'), meetingId, [...byRef.values()])
+		).rejects.toBeInstanceOf(RefusedError);
+		expect(await order()).toEqual(dropped);
 		await resetAgendaOrder(coordinator, meetingId);
 		expect(await order()).toEqual(['DEMO-0004', 'DEMO-0001', 'OLD-0001', 'DEMO-0002']);
 		const moves = await t.db
