@@ -12,7 +12,14 @@ import {
 	mayMarkResearch,
 	mayScheduleMeeting
 } from '../policy/meetings.ts';
-import { ensure, isUuid, loadMeeting, seatedActor, type MeetingContext } from './context.ts';
+import {
+	audited,
+	ensure,
+	isUuid,
+	loadMeeting,
+	seatedActor,
+	type MeetingContext
+} from './context.ts';
 import { exclusionsOf, loadAgenda, writeOrder } from './agenda-data.ts';
 import { defaultOrder, insertionIndex, moveItem, zonedInstant } from './rules.ts';
 
@@ -85,21 +92,6 @@ async function agendaEditor(ctx: MeetingContext, meetingId: string, action: stri
 				: 'Only the coordinator can change the agenda.'
 	});
 	return loaded;
-}
-
-async function audited(
-	ctx: MeetingContext,
-	loaded: Awaited<ReturnType<typeof loadMeeting>>,
-	action: string,
-	details: Record<string, string | number | boolean | null>
-) {
-	await record(ctx.db, seatedActor(ctx, loaded.seat), {
-		action,
-		outcome: 'success',
-		target: `meeting:${loaded.meeting.id}`,
-		details,
-		at: ctx.now
-	});
 }
 
 /** Lists a case on the agenda (in default-order position) and marks the case `listed`. */

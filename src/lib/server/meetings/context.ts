@@ -113,3 +113,20 @@ export async function moveStatus(
 		.returning({ id: meetings.id });
 	return rows.length === 1;
 }
+
+/** Records a successful meetings command (identifiers only, never case content). */
+export async function audited(
+	ctx: MeetingContext,
+	loaded: LoadedMeeting,
+	action: string,
+	details: Record<string, string | number | boolean | null> = {},
+	target = `meeting:${loaded.meeting.id}`
+) {
+	await record(ctx.db, seatedActor(ctx, loaded.seat), {
+		action,
+		outcome: 'success',
+		target,
+		details,
+		at: ctx.now
+	});
+}

@@ -23,11 +23,9 @@ export {
 	markResearch,
 	type ScheduleInput
 } from './agenda.ts';
+export { confirmConfidentiality, recordApologies, attendanceOf } from './attendance.ts';
 export {
 	startMeeting,
-	confirmConfidentiality,
-	recordApologies,
-	attendanceOf,
 	liveMeeting,
 	meetingState,
 	moveToCase,

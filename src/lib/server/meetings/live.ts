@@ -1,18 +1,16 @@
-// The live meeting: start, confidentiality, attendance and apologies, following the current case,
-// quick-add actions and the end. The meeting document holds the live state (shapes.ts); this
+// The live meeting: start, the page (after confidentiality, see attendance.ts), following the
+// current case, quick-add actions and the end. The meeting document holds the live state (shapes.ts); this
 // module changes it only through the document service, so every change is persisted, broadcast
 // and audited like a client's.
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { agencies, attendance, cases, memberships, users } from '../db/schema/index.ts';
-import { record } from '../audit/index.ts';
+import { agencies, cases } from '../db/schema/index.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { access } from '../policy/facts.ts';
 import { recordAccessChange } from '../policy/changes.ts';
 import {
 	agendaCaseVisible,
-	mayConfirmConfidentiality,
 	mayFollowMeeting,
 	mayRecordAttendance,
 	mayRunMeeting,
@@ -32,11 +30,12 @@ import {
 	loadMeeting,
 	moveStatus,
 	seatedActor,
-	type LoadedMeeting,
+	audited,
 	type MeetingContext
 } from './context.ts';
 import { loadAgenda } from './agenda-data.ts';
 import { casesOnlyOn } from './agenda.ts';
+import { attendanceOf, confirmedAt } from './attendance.ts';
 import { agendaRow, areaMembers, lapseMoment, nextMeetingAfter } from './queries.ts';
 import { defaultDueOn } from './rules.ts';
 
@@ -45,22 +44,6 @@ const meetingDocName = (id: string) => documentName({ kind: 'meeting', meetingId
 function documentsOf(ctx: MeetingContext) {
 	if (!ctx.documents) throw new Error('live documents are not available in this process');
 	return ctx.documents;
-}
-
-async function audited(
-	ctx: MeetingContext,
-	loaded: LoadedMeeting,
-	action: string,
-	details: Record<string, string | number | boolean | null> = {},
-	target = `meeting:${loaded.meeting.id}`
-) {
-	await record(ctx.db, seatedActor(ctx, loaded.seat), {
-		action,
-		outcome: 'success',
-		target,
-		details,
-		at: ctx.now
-	});
 }
 
 /** The meeting document's live state (empty when nobody has written it yet). */
@@ -97,110 +80,6 @@ export async function startMeeting(ctx: MeetingContext, meetingId: string) {
 		);
 	}
 	await audited(ctx, loaded, 'meeting.start');
-}
-
-/** An attendee confirms the area's confidentiality statement for this meeting: present. */
-export async function confirmConfidentiality(ctx: MeetingContext, meetingId: string) {
-	const loaded = await loadMeeting(ctx, meetingId);
-	await ensure(ctx, mayConfirmConfidentiality(ctx.principal, loaded.meeting), {
-		action: 'meeting.confidentiality',
-		meetingId: loaded.meeting.id,
-		seat: loaded.seat,
-		message: 'You can confirm the statement once the meeting has started, until it ends.'
-	});
-	await ctx.db
-		.insert(attendance)
-		.values({
-			meetingId: loaded.meeting.id,
-			userId: ctx.principal.userId,
-			agencyId: loaded.seat.agencyId,
-			status: 'present',
-			confidentialityConfirmedAt: ctx.now
-		})
-		.onConflictDoUpdate({
-			target: [attendance.meetingId, attendance.userId],
-			set: {
-				status: 'present',
-				agencyId: loaded.seat.agencyId,
-				confidentialityConfirmedAt: ctx.now
-			}
-		});
-	await audited(ctx, loaded, 'meeting.confidentiality');
-}
-
-/** The coordinator records someone's apologies, and whether they sent their information. */
-export async function recordApologies(
-	ctx: MeetingContext,
-	meetingId: string,
-	input: { userId: string; informationSent: boolean }
-) {
-	const loaded = await loadMeeting(ctx, meetingId);
-	await ensure(ctx, mayRecordAttendance(ctx.principal, loaded.meeting), {
-		action: 'attendance.apologies',
-		meetingId: loaded.meeting.id,
-		seat: loaded.seat,
-		message: 'Only the coordinator records apologies, until the meeting ends.'
-	});
-	const [member] = isUuid(input.userId)
-		? await ctx.db
-				.select({ agencyId: memberships.agencyId })
-				.from(memberships)
-				.where(
-					and(eq(memberships.userId, input.userId), eq(memberships.areaId, loaded.meeting.areaId))
-				)
-		: [];
-	if (!member) throw new DomainError('Choose a member of this area.', 'userId');
-	const [present] = await ctx.db
-		.select({ status: attendance.status })
-		.from(attendance)
-		.where(and(eq(attendance.meetingId, loaded.meeting.id), eq(attendance.userId, input.userId)));
-	if (present?.status === 'present') {
-		throw new DomainError('That person has joined the meeting, so they are present.', 'userId');
-	}
-	await ctx.db
-		.insert(attendance)
-		.values({
-			meetingId: loaded.meeting.id,
-			userId: input.userId,
-			agencyId: member.agencyId,
-			status: 'apologies',
-			informationSent: input.informationSent
-		})
-		.onConflictDoUpdate({
-			target: [attendance.meetingId, attendance.userId],
-			set: { informationSent: input.informationSent }
-		});
-	await audited(ctx, loaded, 'attendance.apologies', {
-		userId: input.userId,
-		informationSent: input.informationSent
-	});
-}
-
-/** Who is here and who sent apologies, by agency. */
-export async function attendanceOf(ctx: MeetingContext, meetingId: string) {
-	return ctx.db
-		.select({
-			userId: attendance.userId,
-			name: users.name,
-			agencyId: attendance.agencyId,
-			agencyName: agencies.name,
-			status: attendance.status,
-			informationSent: attendance.informationSent,
-			confirmedAt: attendance.confidentialityConfirmedAt
-		})
-		.from(attendance)
-		.innerJoin(users, eq(users.id, attendance.userId))
-		.innerJoin(agencies, eq(agencies.id, attendance.agencyId))
-		.where(eq(attendance.meetingId, meetingId))
-		.orderBy(asc(agencies.name), asc(users.name));
-}
-
-async function confirmedAt(ctx: MeetingContext, meetingId: string): Promise<Date | null> {
-	const [row] = await ctx.db
-		.select({ at: attendance.confidentialityConfirmedAt })
-		.from(attendance)
-		.where(and(eq(attendance.meetingId, meetingId), eq(attendance.userId, ctx.principal.userId)));
-	return row?.at ?? null;
 }
 
 /**
