@@ -80,9 +80,15 @@ export const pathwayDoc = {
 	appointments: (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('appointments')
 };
 
-/** meeting:<id> */
+/**
+ * meeting:<id>. `state` holds the current case and when it was taken up; `elapsed` the seconds
+ * already spent on each case (by case id); `raised` items raised during the meeting. Separate root
+ * types, so concurrent writers never replace each other's nested maps.
+ */
 export const meetingDoc = {
-	state: (doc: Y.Doc) => doc.getMap<unknown>('state')
+	state: (doc: Y.Doc) => doc.getMap<unknown>('state'),
+	elapsed: (doc: Y.Doc) => doc.getMap<number>('elapsed'),
+	raised: (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('raised')
 };
 
 export interface Action {
@@ -159,4 +165,115 @@ export function setActionStatus(
 		{ status: change.status, note: change.note, by: change.by, at: change.at }
 	]);
 	return true;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Something raised during a live meeting (e.g. "check the school's records"), by case. */
+export interface RaisedItem {
+	id: string;
+	caseId: string | null;
+	text: string;
+	by: string | null;
+	at: string | null;
+}
+
+/** The live state of a meeting, validated. */
+export interface MeetingState {
+	currentCaseId: string | null;
+	/** ISO time the current case was taken up; null while no case is running. */
+	caseStartedAt: string | null;
+	/** Seconds spent on each case before it was last left (case id → seconds). */
+	elapsed: Record<string, number>;
+	raised: RaisedItem[];
+	/** ISO time the meeting ended (set once by the server when it closes the meeting). */
+	endedAt: string | null;
+}
+
+/** Reads a meeting document's live state; anything malformed is ignored, never trusted. */
+export function readMeetingState(doc: Y.Doc): MeetingState {
+	const state = meetingDoc.state(doc);
+	const current = state.get('currentCaseId');
+	const started = state.get('caseStartedAt');
+	const elapsed: Record<string, number> = {};
+	for (const [caseId, seconds] of meetingDoc.elapsed(doc).entries()) {
+		if (UUID.test(caseId) && typeof seconds === 'number' && Number.isFinite(seconds)) {
+			elapsed[caseId] = Math.max(0, Math.floor(seconds));
+		}
+	}
+	const raised: RaisedItem[] = [];
+	for (const item of meetingDoc.raised(doc).toArray()) {
+		if (!(item instanceof Y.Map)) continue;
+		const id = item.get('id');
+		if (typeof id !== 'string' || !ID.test(id)) continue;
+		const caseId = item.get('caseId');
+		const by = item.get('by');
+		const at = item.get('at');
+		raised.push({
+			id,
+			caseId: typeof caseId === 'string' && UUID.test(caseId) ? caseId : null,
+			text: str(item.get('text'), 2000),
+			by: typeof by === 'string' ? by.slice(0, 64) : null,
+			at: typeof at === 'string' ? at.slice(0, 40) : null
+		});
+	}
+	const startedValid = typeof started === 'string' && !Number.isNaN(Date.parse(started));
+	const ended = state.get('endedAt');
+	return {
+		currentCaseId: typeof current === 'string' && UUID.test(current) ? current : null,
+		caseStartedAt: startedValid ? started : null,
+		elapsed,
+		raised,
+		endedAt: typeof ended === 'string' && !Number.isNaN(Date.parse(ended)) ? ended : null
+	};
+}
+
+/** Whole seconds spent on a case so far: what was banked plus the running stretch, if current. */
+export function caseElapsedSeconds(state: MeetingState, caseId: string, now: Date): number {
+	const banked = state.elapsed[caseId] ?? 0;
+	if (state.currentCaseId !== caseId || !state.caseStartedAt) return banked;
+	const running = Math.floor((now.getTime() - Date.parse(state.caseStartedAt)) / 1000);
+	return banked + Math.max(0, running);
+}
+
+/** Banks the running case's time and stops its clock (before moving on, or at the end). */
+export function stopCaseClock(doc: Y.Doc, at: Date) {
+	const state = readMeetingState(doc);
+	if (state.currentCaseId && state.caseStartedAt) {
+		meetingDoc
+			.elapsed(doc)
+			.set(state.currentCaseId, caseElapsedSeconds(state, state.currentCaseId, at));
+	}
+	meetingDoc.state(doc).set('caseStartedAt', null);
+}
+
+/** Makes `caseId` the current case (banking the previous one's time) and starts its clock. */
+export function setCurrentCase(doc: Y.Doc, caseId: string | null, at: Date) {
+	doc.transact(() => {
+		stopCaseClock(doc, at);
+		const state = meetingDoc.state(doc);
+		state.set('currentCaseId', caseId);
+		state.set('caseStartedAt', caseId ? at.toISOString() : null);
+	});
+}
+
+/** Stops the clock and records that the meeting has ended, so open pages can say so. */
+export function markMeetingEnded(doc: Y.Doc, at: Date) {
+	doc.transact(() => {
+		stopCaseClock(doc, at);
+		meetingDoc.state(doc).set('endedAt', at.toISOString());
+	});
+}
+
+/** Adds an item raised during the meeting. */
+export function raiseItem(doc: Y.Doc, item: RaisedItem) {
+	const map = new Y.Map<unknown>();
+	for (const [key, value] of Object.entries(item)) map.set(key, value);
+	meetingDoc.raised(doc).push([map]);
+}
+
+/** Formats seconds as m:ss (e.g. 510 → "8:30"). */
+export function formatClock(seconds: number): string {
+	const whole = Math.max(0, Math.floor(seconds));
+	return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }

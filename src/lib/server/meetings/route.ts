@@ -1,0 +1,44 @@
+// Glue for the /meetings routes (SvelteKit-aware, unlike the rest of this folder).
+import { error, fail } from '@sveltejs/kit';
+import { runtime } from '../app.ts';
+import { requestMeta, requireUser } from '../guard.ts';
+import { DomainError, NotFoundError } from '../errors.ts';
+import { RefusedError, type MeetingContext } from './context.ts';
+
+/** The signed-in person's context for meetings; redirects to sign-in without a session. */
+export async function meetingContext(): Promise<MeetingContext> {
+	const signedIn = requireUser();
+	const rt = await runtime();
+	return {
+		db: rt.db,
+		principal: signedIn.principal,
+		actor: {
+			userId: signedIn.user.id,
+			sessionId: signedIn.session.id,
+			ip: requestMeta().ip
+		},
+		now: rt.now(),
+		documents: rt.documents
+	};
+}
+
+/** In a load: a meeting that is not there or not visible is a 404 page. */
+export function pageFailure(e: unknown): never {
+	if (e instanceof NotFoundError) error(404, e.message);
+	if (e instanceof RefusedError) error(403, e.message);
+	throw e;
+}
+
+/**
+ * In a form action: a domain error becomes a form failure for `action` (with the field it
+ * belongs to); a meeting that is not visible is a 404, a refusal a 403; anything else throws.
+ */
+export function commandFailure(action: string, e: unknown, values: Record<string, string> = {}) {
+	if (!(e instanceof DomainError)) throw e;
+	const status = e instanceof NotFoundError ? 404 : e instanceof RefusedError ? 403 : 400;
+	return fail(status, {
+		action,
+		errors: { [e.field ?? 'form']: e.message } as Record<string, string>,
+		values
+	});
+}

@@ -1,0 +1,103 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { parseForm } from '$lib/server/forms';
+import {
+	confirmConfidentiality,
+	endMeeting,
+	liveMeeting,
+	moveToCase,
+	quickAddAction,
+	recordApologies
+} from '$lib/server/meetings';
+import { commandFailure, meetingContext, pageFailure } from '$lib/server/meetings/route';
+import { ApologiesSchema, MoveSchema, QuickActionSchema } from '$lib/schemas/meetings';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * The live meeting. `?case=<id>` is the case this page shows (set by following the chair, or by
+ * choosing one), so the server knows it and can load the case's content into the page.
+ */
+export const load: PageServerLoad = async ({ params, url }) => {
+	const ctx = await meetingContext();
+	const requested = url.searchParams.get('case');
+	try {
+		const view = await liveMeeting(ctx, params.id, requested);
+		// The case workspace for `view.currentCaseId` (when view.stage is 'live') loads here and
+		// renders inside <CurrentCase> on the page.
+		return { ...view, serverNow: ctx.now.toISOString() };
+	} catch (e) {
+		pageFailure(e);
+	}
+};
+
+export const actions: Actions = {
+	confirm: async ({ params }) => {
+		const ctx = await meetingContext();
+		try {
+			await confirmConfidentiality(ctx, params.id);
+		} catch (e) {
+			return commandFailure('confirm', e);
+		}
+		redirect(303, `/meetings/${params.id}/live`);
+	},
+	move: async ({ request, params }) => {
+		const ctx = await meetingContext();
+		const parsed = await parseForm(request, MoveSchema);
+		if (!parsed.ok) return fail(400, { action: 'move', errors: parsed.errors, values: {} });
+		let next: string | null;
+		try {
+			const to = parsed.data.to;
+			next = await moveToCase(
+				ctx,
+				params.id,
+				to === 'next' || to === 'previous' ? to : { caseId: to }
+			);
+		} catch (e) {
+			return commandFailure('move', e);
+		}
+		redirect(303, `/meetings/${params.id}/live${next ? `?case=${next}` : ''}`);
+	},
+	addAction: async ({ request, params }) => {
+		const ctx = await meetingContext();
+		const parsed = await parseForm(request, QuickActionSchema);
+		if (!parsed.ok) {
+			return fail(400, { action: 'addAction', errors: parsed.errors, values: parsed.values });
+		}
+		try {
+			const added = await quickAddAction(ctx, params.id, parsed.data);
+			return {
+				action: 'addAction',
+				added: { id: added.id, agencyId: parsed.data.agencyId, dueOn: parsed.data.dueOn }
+			};
+		} catch (e) {
+			return commandFailure('addAction', e, parsed.data);
+		}
+	},
+	apologies: async ({ request, params }) => {
+		const ctx = await meetingContext();
+		const parsed = await parseForm(request, ApologiesSchema);
+		if (!parsed.ok) {
+			return fail(400, { action: 'apologies', errors: parsed.errors, values: parsed.values });
+		}
+		try {
+			await recordApologies(ctx, params.id, {
+				userId: parsed.data.userId,
+				informationSent: parsed.data.informationSent === 'yes'
+			});
+			return { action: 'apologies', recorded: true };
+		} catch (e) {
+			return commandFailure('apologies', e, parsed.data);
+		}
+	},
+	end: async ({ request, params }) => {
+		const ctx = await meetingContext();
+		const parsed = await parseForm(request, v.object({}));
+		if (!parsed.ok) return fail(400, { action: 'end', errors: parsed.errors, values: {} });
+		try {
+			await endMeeting(ctx, params.id);
+		} catch (e) {
+			return commandFailure('end', e);
+		}
+		redirect(303, `/meetings/${params.id}/live`);
+	}
+};
