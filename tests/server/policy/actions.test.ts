@@ -45,6 +45,8 @@ function facts(over: Partial<CaseFacts> = {}): CaseFacts {
 		excludedAgencyIds: [],
 		excludedUserIds: [],
 		grantExpiries: [],
+		frozen: false,
+		formerAgencyIds: [],
 		...over
 	};
 }

@@ -50,6 +50,8 @@ function facts(over: Partial<CaseFacts> = {}): CaseFacts {
 		excludedAgencyIds: [],
 		excludedUserIds: [],
 		grantExpiries: [],
+		frozen: false,
+		formerAgencyIds: [],
 		...over
 	};
 }
