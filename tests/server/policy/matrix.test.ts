@@ -199,9 +199,14 @@ describe('access matrix (DESIGN §5)', () => {
 });
 
 describe('meeting documents', () => {
-	const meeting = (confirmed: boolean, areaId = AREA) => ({
+	const meeting = (
+		confirmed: boolean,
+		areaId = AREA,
+		status: 'planned' | 'live' | 'closed' = 'live'
+	) => ({
 		id: '00000000-0000-4000-8000-0000000000e1',
 		areaId,
+		status,
 		confidentialityConfirmedAt: confirmed ? NOW : null
 	});
 	it.each([
@@ -216,6 +221,14 @@ describe('meeting documents', () => {
 	] as const)('%s (confirmed: %s) → %s', (who, confirmed, expected) => {
 		expect(meetingDocumentAccess(P[who], meeting(confirmed))).toBe(expected);
 	});
+
+	it.each(['coordinator', 'chair', 'police', 'observer'] as const)(
+		'a closed meeting is its record: %s may only read it',
+		(who) => {
+			expect(meetingDocumentAccess(P[who], meeting(true, AREA, 'closed'))).toBe('read');
+			expect(meetingDocumentAccess(P[who], meeting(false, AREA, 'closed'))).toBe('none');
+		}
+	);
 });
 
 describe('document names', () => {

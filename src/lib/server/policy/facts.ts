@@ -80,7 +80,7 @@ export async function loadMeetingFacts(
 	principal: Principal
 ): Promise<MeetingFacts | null> {
 	const [row] = await db
-		.select({ id: meetings.id, areaId: meetings.areaId })
+		.select({ id: meetings.id, areaId: meetings.areaId, status: meetings.status })
 		.from(meetings)
 		.where(eq(meetings.id, meetingId));
 	if (!row) return null;

@@ -42,6 +42,8 @@ export interface CaseFacts {
 export interface MeetingFacts {
 	id: string;
 	areaId: string;
+	/** A closed meeting's document is its record: read-only for everyone. */
+	status: 'planned' | 'live' | 'closed';
 	/** When this principal confirmed the confidentiality statement for this meeting, if they did. */
 	confidentialityConfirmedAt: Date | null;
 }
@@ -124,5 +126,5 @@ export function caseDocumentAccess(
 export function meetingDocumentAccess(principal: Principal, m: MeetingFacts): Access {
 	const seat = seatIn(principal, m.areaId);
 	if (!seat || !m.confidentialityConfirmedAt) return 'none';
-	return LEADS.has(seat.role) ? 'write' : 'read';
+	return LEADS.has(seat.role) && m.status !== 'closed' ? 'write' : 'read';
 }

@@ -1,6 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { parseForm } from '$lib/server/forms';
+import { runtime } from '$lib/server/app';
+import { requestMeta, requireUser } from '$lib/server/guard';
+import { loadCaseWorkspace } from '$lib/server/workspace';
 import {
 	confirmConfidentiality,
 	endMeeting,
@@ -22,9 +25,13 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const requested = url.searchParams.get('case');
 	try {
 		const view = await liveMeeting(ctx, params.id, requested);
-		// The case workspace for `view.currentCaseId` (when view.stage is 'live') loads here and
-		// renders inside <CurrentCase> on the page.
-		return { ...view, serverNow: ctx.now.toISOString() };
+		// The current case's workspace, composed from the documents this attendee may open (the
+		// same loader and access checks as /cases/[id]); null for a case they may not see.
+		const workspace =
+			view.stage === 'live' && view.currentCaseId
+				? await loadCaseWorkspace(await runtime(), requireUser(), view.currentCaseId, requestMeta())
+				: null;
+		return { ...view, workspace, serverNow: ctx.now.toISOString() };
 	} catch (e) {
 		pageFailure(e);
 	}
