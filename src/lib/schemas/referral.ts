@@ -314,8 +314,8 @@ export function parseReferral(values: FormValues, today: string): ReferralParse 
 	const victim = section(victimSchema(today), victimRaw, 'victim', errors);
 	if (victim && !/[\p{L}\p{N}]/u.test(victim.name))
 		errors['victim.name'] = 'Enter a name with at least one letter.';
-	if (victim?.interpreterNeeded && victim.interpreterLanguage === '') {
-		errors['victim.interpreterLanguage'] = 'Enter the language the interpreter must speak.';
+	if (victimRaw.interpreterNeeded && victimRaw.interpreterLanguage.trim() === '') {
+		errors['victim.interpreterLanguage'] ??= 'Enter the language the interpreter must speak.';
 	}
 	const contact = section(
 		ContactSchema,
@@ -367,24 +367,19 @@ export function parseReferral(values: FormValues, today: string): ReferralParse 
 		'criteria',
 		errors
 	);
-	if (criteria) {
-		if (criteria.professionalJudgement && criteria.judgementReasons === '') {
-			errors['criteria.judgementReasons'] = 'Give the reasons for your professional judgement.';
-		}
-		if (criteria.potentialEscalation && (criteria.incidents === '' || criteria.incidents < 3)) {
-			errors['criteria.incidents'] =
-				'Potential escalation means 3 or more incidents in the last 12 months: enter how many.';
-		}
-		const highRisk = criteria.dashScore !== '' && criteria.dashScore >= DASH_HIGH_RISK;
-		if (
-			!trafficking &&
-			!highRisk &&
-			!criteria.professionalJudgement &&
-			!criteria.potentialEscalation &&
-			!criteria.repeatDeclared
-		) {
-			errors.criteria = `Give at least one reason for referral: a Dash score of ${DASH_HIGH_RISK} or more, professional judgement, potential escalation or a repeat.`;
-		}
+	const pj = tick(values, 'criteria.professionalJudgement');
+	const escalation = tick(values, 'criteria.potentialEscalation');
+	if (pj && str(values, 'criteria.judgementReasons').trim() === '') {
+		errors['criteria.judgementReasons'] ??= 'Give the reasons for your professional judgement.';
+	}
+	if (escalation && !(Number(str(values, 'criteria.incidents')) >= 3)) {
+		errors['criteria.incidents'] ??=
+			'Potential escalation means 3 or more incidents in the last 12 months: enter how many.';
+	}
+	const dash = str(values, 'criteria.dashScore').trim();
+	const highRisk = /^\d{1,2}$/.test(dash) && Number(dash) >= DASH_HIGH_RISK;
+	if (!trafficking && !highRisk && !pj && !escalation && !tick(values, 'criteria.repeatDeclared')) {
+		errors.criteria = `Give at least one reason for referral: a Dash score of ${DASH_HIGH_RISK} or more, professional judgement, potential escalation or a repeat.`;
 	}
 
 	const consent = section(
@@ -397,8 +392,11 @@ export function parseReferral(values: FormValues, today: string): ReferralParse 
 		'consent',
 		errors
 	);
-	if (consent?.consentGiven === 'no' && consent.groundsWithoutConsent === '') {
-		errors['consent.groundsWithoutConsent'] =
+	if (
+		str(values, 'consent.consentGiven') === 'no' &&
+		str(values, 'consent.groundsWithoutConsent').trim() === ''
+	) {
+		errors['consent.groundsWithoutConsent'] ??=
 			'Give the grounds for sharing this information without consent.';
 	}
 	const safety = section(
