@@ -14,30 +14,17 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { ensureBuilt } from '../../server/build.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
-import {
-	actions,
-	agencies,
-	agendaItems,
-	areas,
-	caseExclusions,
-	cases,
-	meetings,
-	users
-} from '../../src/lib/server/db/schema/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { normaliseName } from '../../src/lib/server/cases/names.ts';
-import { prng } from './content.ts';
+import { DEMO_PASSWORD } from '../../src/lib/server/seed/demo.ts';
+import { seedRegister } from './register-data.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CASES = 5_000;
 const REQUESTS = QUICK ? 20 : 100;
 const WARMUP = QUICK ? 5 : 15;
 const TARGET_P95_MS = 150;
-const DAY = 24 * 3_600_000;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NODE = join(root, 'node_modules/.bin/node');
 
@@ -96,110 +83,11 @@ async function storage() {
 	};
 }
 
-/**
- * The Demo Area plus 5,000 cases over ten years: a mix of statuses and kinds, repeats, children,
- * interpreters; 300 meetings of 16 cases; three actions per case (some overdue); 100 exclusions
- * of the police (so the police's register pays for the exclusion check).
- */
+/** Seeds the register data into the server's storage, closing it again (one process at a time). */
 async function seed(store: Awaited<ReturnType<typeof storage>>) {
 	const handle = await store.open();
-	const db = handle.db;
-	const now = new Date();
-	const rand = prng(42);
-	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 	try {
-		await seedDemo(db, now);
-		const [area] = await db.select().from(areas).where(eq(areas.name, 'Demo Area'));
-		const areaAgencies = await db.select().from(agencies).where(eq(agencies.areaId, area!.id));
-		const police = areaAgencies.find((a) => a.sector === 'police')!;
-		const [coordinator] = await db
-			.select()
-			.from(users)
-			.where(eq(users.email, 'coordinator@demo.example'));
-		const FIRST = ['Alex', 'Sam', 'Jo', 'Chris', 'Kim', 'Lee', 'Robin', 'Ash', 'Dana', 'Ola'];
-		const LAST = ['Example', 'Sample', 'Madeup', 'Notreal', 'Invented', 'Pretend', 'Fiction'];
-		const ids: string[] = [];
-		for (let start = 0; start < CASES; start += 500) {
-			const batch = Array.from({ length: Math.min(500, CASES - start) }, (_, j) => {
-				const i = start + j;
-				const name = `${pick(FIRST)} ${pick(LAST)} ${i}`;
-				const trafficking = rand() < 0.15;
-				const referredAt = new Date(now.getTime() - rand() * 3650 * DAY);
-				const status = pick(['referred', 'listed', 'open', 'closed', 'closed', 'closed'] as const);
-				return {
-					areaId: area!.id,
-					reference: `BENCH-${String(i + 1).padStart(5, '0')}`,
-					kind: trafficking ? ('human_trafficking' as const) : ('domestic_abuse' as const),
-					status,
-					victimName: name,
-					victimNameKey: normaliseName(name),
-					victimAliases: rand() < 0.2 ? [`${pick(FIRST)} ${pick(LAST)}`] : [],
-					victimDob: new Date(
-						Date.UTC(1950 + Math.floor(rand() * 55), 0, 1 + Math.floor(rand() * 360))
-					)
-						.toISOString()
-						.slice(0, 10),
-					referringAgencyId: pick(areaAgencies).id,
-					referredAt,
-					dashScore: trafficking ? null : Math.floor(rand() * 25),
-					childrenInHousehold: rand() < 0.4 ? 1 + Math.floor(rand() * 3) : 0,
-					interpreterLanguage:
-						rand() < 0.1 ? pick(['Polish', 'Urdu', 'Tigrinya', 'Albanian']) : null,
-					repeatOfCaseId: ids.length > 0 && rand() < 0.3 ? pick(ids) : null,
-					repeatConfirmed: null
-				};
-			});
-			const rows = await db.insert(cases).values(batch).returning({ id: cases.id });
-			ids.push(...rows.map((r) => r.id));
-		}
-		// 300 meetings, fortnightly back from four weeks ahead; 16 cases on each agenda.
-		const meetingRows = await db
-			.insert(meetings)
-			.values(
-				Array.from({ length: 300 }, (_, i) => {
-					const at = new Date(now.getTime() + (28 - 14 * i) * DAY);
-					return {
-						areaId: area!.id,
-						scheduledAt: at,
-						status: at > now ? ('planned' as const) : ('closed' as const)
-					};
-				})
-			)
-			.returning({ id: meetings.id });
-		const agenda = meetingRows.flatMap((m, i) =>
-			Array.from({ length: 16 }, (_, position) => ({
-				meetingId: m.id,
-				caseId: ids[(i * 16 + position) % ids.length]!,
-				position
-			}))
-		);
-		for (let i = 0; i < agenda.length; i += 1000)
-			await db.insert(agendaItems).values(agenda.slice(i, i + 1000));
-		const actionRows = ids.flatMap((caseId, i) =>
-			Array.from({ length: 3 }, (_, k) => {
-				const agency = areaAgencies[(i + k) % areaAgencies.length]!;
-				return {
-					docName: `case:${caseId}:agency:${agency.id}`,
-					actionId: `a${k}`,
-					caseId,
-					agencyId: agency.id,
-					text: 'Bench action',
-					dueOn: new Date(now.getTime() + (rand() - 0.7) * 120 * DAY).toISOString().slice(0, 10),
-					status: pick(['open', 'in_progress', 'done', 'done', 'not_possible'] as const)
-				};
-			})
-		);
-		for (let i = 0; i < actionRows.length; i += 1000)
-			await db.insert(actions).values(actionRows.slice(i, i + 1000));
-		await db.insert(caseExclusions).values(
-			ids.slice(0, 100).map((caseId) => ({
-				caseId,
-				agencyId: police.id,
-				reason: 'Bench exclusion',
-				createdBy: coordinator!.id
-			}))
-		);
-		return { meetingId: meetingRows[0]!.id };
+		return await seedRegister(handle.db, CASES, (line) => log(line));
 	} finally {
 		await handle.close();
 	}
@@ -256,7 +144,11 @@ async function signIn(origin: string, email: string): Promise<string> {
 	const r = await fetch(`${origin}/login`, {
 		method: 'POST',
 		redirect: 'manual',
-		headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			origin,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
 		body: new URLSearchParams({ email, password: DEMO_PASSWORD })
 	});
 	await r.arrayBuffer();
@@ -294,6 +186,9 @@ async function main() {
 		const coordinator = await signIn(server.origin, 'coordinator@demo.example');
 		const police = await signIn(server.origin, 'police@demo.example');
 		const scenarios: { name: string; cookie: string; path: string; expect: string }[] = [
+			// Baseline: a signed-in page with no case query (session check, layout, SSR), to tell
+			// the register's own cost from the machine's.
+			{ name: 'baseline: dashboard', cookie: coordinator, path: '/', expect: 'Dashboard' },
 			{
 				name: 'coordinator, first page',
 				cookie: coordinator,
@@ -352,16 +247,17 @@ async function main() {
 		for (let i = 0; i < WARMUP; i++) {
 			for (const s of scenarios) await time(server.origin, s.cookie, s.path, s.expect);
 		}
-		const results = [];
-		const all: number[] = [];
-		for (const s of scenarios) {
-			const samples: number[] = [];
-			for (let i = 0; i < REQUESTS; i++)
-				samples.push(await time(server.origin, s.cookie, s.path, s.expect));
-			all.push(...samples);
-			results.push({ ...s, cookie: undefined, ...stats(samples) });
+		// Round robin, so that load from elsewhere on the machine falls on every scenario alike.
+		const samples = scenarios.map(() => [] as number[]);
+		for (let i = 0; i < REQUESTS; i++) {
+			for (const [k, s] of scenarios.entries()) {
+				samples[k]!.push(await time(server.origin, s.cookie, s.path, s.expect));
+			}
 		}
+		const results = scenarios.map((s, k) => ({ ...s, cookie: undefined, ...stats(samples[k]!) }));
+		const all = scenarios.flatMap((s, k) => (s.name.startsWith('baseline') ? [] : samples[k]!));
 		const overall = stats(all);
+		const baseline = results.find((r) => r.name.startsWith('baseline'))!;
 		const width = Math.max(...results.map((r) => r.name.length), 7);
 		log('');
 		log(`${'Scenario'.padEnd(width)} │  p50 ms │  p95 ms │  max ms`);
@@ -371,10 +267,11 @@ async function main() {
 				`${r.name.padEnd(width)} │ ${r.p50.toFixed(1).padStart(7)} │ ${r.p95.toFixed(1).padStart(7)} │ ${r.max.toFixed(1).padStart(7)}`
 			);
 		}
-		const pass = results.every((r) => r.p95 <= TARGET_P95_MS);
+		const registers = results.filter((r) => !r.name.startsWith('baseline'));
+		const pass = registers.every((r) => r.p95 <= TARGET_P95_MS);
 		log('');
 		log(
-			`Case register server render (5,000 cases): p95 ${overall.p95.toFixed(1)} ms over all scenarios, worst scenario p95 ${Math.max(...results.map((r) => r.p95)).toFixed(1)} ms; target p95 ≤ ${TARGET_P95_MS} ms → ${pass ? 'PASS' : 'MISSED'}`
+			`Case register server render (5,000 cases): p95 ${overall.p95.toFixed(1)} ms over all scenarios, worst scenario p95 ${Math.max(...registers.map((r) => r.p95)).toFixed(1)} ms (the dashboard, with no case query, p50 ${baseline.p50.toFixed(1)} / p95 ${baseline.p95.toFixed(1)} ms on the same machine); target p95 ≤ ${TARGET_P95_MS} ms → ${pass ? 'PASS' : 'MISSED'}`
 		);
 		log(
 			`  (complete GET of the HTML page over loopback, one request at a time, ${store.kind}; load average ${os

@@ -22,7 +22,9 @@ import {
 import type { Database } from '../../src/lib/server/db/index.ts';
 import { loadDocument } from '../../src/lib/server/documents/store.ts';
 import { restrictedDoc } from '../../src/lib/documents/shapes.ts';
-import { findRepeat } from '../../src/lib/server/cases/referral.ts';
+import { createReferral, findRepeat } from '../../src/lib/server/cases/referral.ts';
+import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
+import { parseReferral } from '../../src/lib/schemas/referral.ts';
 import { normaliseName } from '../../src/lib/server/cases/names.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { TEST_PASSWORD, createMember } from '../helpers/fixtures.ts';
@@ -449,6 +451,86 @@ describe.each(testDatabases())('repeat detection on $name', (backend) => {
 			const latest = await find('Eli Notreal', '1996-07-21');
 			const [six] = await t.db.select().from(cases).where(eq(cases.reference, 'DEMO-0006'));
 			expect(latest?.id).toBe(six!.id);
+		} finally {
+			await t.cleanup();
+		}
+	});
+});
+
+describe.each(testDatabases())('case references under concurrency on $name', (backend) => {
+	it('gives simultaneous referrals distinct, consecutive references', async () => {
+		const t = await backend.open();
+		try {
+			await seedDemo(t.db);
+			const [area] = await t.db.select().from(areas).where(eq(areas.name, 'Demo Area'));
+			const [user] = await t.db.select().from(users).where(eq(users.email, 'police@demo.example'));
+			const principal = {
+				userId: user!.id,
+				isAdmin: false,
+				memberships: await membershipsOf(t.db, user!.id)
+			};
+			const edits: string[] = [];
+			const documents = {
+				edit: async (name: string) => {
+					edits.push(name);
+				},
+				read: async () => new Uint8Array()
+			};
+			const today = new Date().toISOString().slice(0, 10);
+			const made = await Promise.all(
+				Array.from({ length: 6 }, (_, i) => {
+					const parsed = parseReferral(
+						referralForm(area!.id, {
+							'victim.name': `Concurrent Person ${i}`,
+							'contact.safeTimes': i % 2 === 0 ? 'Mornings' : ''
+						}),
+						today
+					);
+					if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+					return createReferral(
+						t.db,
+						documents,
+						{ principal, sessionId: 'test-session', ip: null },
+						parsed.data,
+						new Date()
+					);
+				})
+			);
+			expect(made.map((m) => m.reference).sort()).toEqual([
+				'DEMO-0010',
+				'DEMO-0011',
+				'DEMO-0012',
+				'DEMO-0013',
+				'DEMO-0014',
+				'DEMO-0015'
+			]);
+			// Only referrals with safe-contact details write a restricted document.
+			expect(edits).toHaveLength(3);
+			expect(edits.every((n) => /^case:[0-9a-f-]{36}:restricted$/.test(n))).toBe(true);
+			// An observer's membership cannot refer.
+			const [observer] = await t.db
+				.select()
+				.from(users)
+				.where(eq(users.email, 'observer@demo.example'));
+			const parsed = parseReferral(referralForm(area!.id), today);
+			if (!parsed.ok) throw new Error('valid form refused');
+			await expect(
+				createReferral(
+					t.db,
+					documents,
+					{
+						principal: {
+							userId: observer!.id,
+							isAdmin: false,
+							memberships: await membershipsOf(t.db, observer!.id)
+						},
+						sessionId: 'test-session',
+						ip: null
+					},
+					parsed.data,
+					new Date()
+				)
+			).rejects.toThrow(/cannot refer/);
 		} finally {
 			await t.cleanup();
 		}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, notExists, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { agendaItems, caseExclusions, cases, meetings } from '../db/schema/index.ts';
 import { caseAreas, type Principal } from '../policy/index.ts';
@@ -20,16 +20,19 @@ export function visibleCases(db: Database, principal: Principal): SQL | null {
 	const areaIds = caseAreas(principal);
 	if (areaIds.length === 0) return null;
 	const agencyIds = principal.memberships.map((m) => m.agencyId);
+	// NOT IN over the (few) exclusions touching this person becomes one hashed lookup, whatever
+	// the table statistics say; a correlated NOT EXISTS was planned as a nested loop over every
+	// case × exclusion when statistics were stale (PGlite runs no autovacuum).
 	return and(
 		inArray(cases.areaId, areaIds),
 		ne(cases.status, 'transferred'),
-		notExists(
+		notInArray(
+			cases.id,
 			db
-				.select({ one: sql`1` })
+				.select({ id: caseExclusions.caseId })
 				.from(caseExclusions)
 				.where(
 					and(
-						eq(caseExclusions.caseId, cases.id),
 						isNull(caseExclusions.liftedAt),
 						or(
 							eq(caseExclusions.userId, principal.userId),

@@ -111,13 +111,16 @@ function conditions(db: Database, visible: SQL, f: RegisterFilters, today: strin
 	const q = f.q?.trim() ?? '';
 	if (q) {
 		const key = normaliseName(q);
-		const search: SQL[] = [sql`${cases.reference} ilike ${`%${likeEscape(q)}%`}`];
-		if (key) {
+		const search: SQL[] = [];
+		// References have digits; names are compared normalised (and aliases as typed).
+		if (/\d/.test(q)) search.push(sql`${cases.reference} ilike ${`%${likeEscape(q)}%`}`);
+		if (/\p{L}/u.test(key)) {
 			search.push(
 				sql`${cases.victimNameKey} like ${`%${likeEscape(key)}%`}`,
 				sql`array_to_string(${cases.victimAliases}, ' ') ilike ${`%${likeEscape(q)}%`}`
 			);
 		}
+		if (search.length === 0) search.push(sql`false`);
 		parts.push(or(...search));
 	}
 	return and(...parts)!;
@@ -135,9 +138,6 @@ export async function listRegister(
 	if (!visible) return empty;
 	const today = now.toISOString().slice(0, 10);
 	const where = conditions(db, visible, filters, today);
-	const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(cases).where(where);
-	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-	const page = Math.min(Math.max(1, filters.page), pages);
 	const nextMeeting = db
 		.select({ at: sql`min(${meetings.scheduledAt})` })
 		.from(agendaItems)
@@ -153,30 +153,49 @@ export async function listRegister(
 				inArray(actions.status, ['open', 'in_progress'])
 			)
 		);
-	const rows =
-		total === 0
-			? []
-			: await db
-					.select({
-						id: cases.id,
-						reference: cases.reference,
-						kind: cases.kind,
-						status: cases.status,
-						victimName: cases.victimName,
-						victimDob: cases.victimDob,
-						repeatOf: cases.repeatOfCaseId,
-						repeatConfirmed: cases.repeatConfirmed,
-						childrenInHousehold: cases.childrenInHousehold,
-						interpreterLanguage: cases.interpreterLanguage,
-						referredAt: cases.referredAt,
-						nextMeeting: sql<string | Date | null>`(${nextMeeting})`,
-						overdueActions: sql<number>`(${overdue})`
-					})
-					.from(cases)
-					.where(where)
-					.orderBy(desc(cases.referredAt), desc(cases.id))
-					.limit(PAGE_SIZE)
-					.offset((page - 1) * PAGE_SIZE);
+	/**
+	 * The page's ids first (walking the area/referral-date index), then the row details for those
+	 * ids only: OFFSET would otherwise compute the per-row subqueries for every skipped row. (A
+	 * window count(*) here instead of the separate count was slower: it buffers every row.)
+	 */
+	const fetchPage = (n: number) => {
+		const pageIds = db
+			.select({
+				id: cases.id,
+				referredAt: cases.referredAt
+			})
+			.from(cases)
+			.where(where)
+			.orderBy(desc(cases.referredAt), desc(cases.id))
+			.limit(PAGE_SIZE)
+			.offset((n - 1) * PAGE_SIZE)
+			.as('page_ids');
+		return db
+			.select({
+				id: cases.id,
+				reference: cases.reference,
+				kind: cases.kind,
+				status: cases.status,
+				victimName: cases.victimName,
+				victimDob: cases.victimDob,
+				repeatOf: cases.repeatOfCaseId,
+				repeatConfirmed: cases.repeatConfirmed,
+				childrenInHousehold: cases.childrenInHousehold,
+				interpreterLanguage: cases.interpreterLanguage,
+				referredAt: cases.referredAt,
+				nextMeeting: sql<string | Date | null>`(${nextMeeting})`,
+				overdueActions: sql<number>`(${overdue})`
+			})
+			.from(pageIds)
+			.innerJoin(cases, eq(cases.id, pageIds.id))
+			.orderBy(desc(pageIds.referredAt), desc(pageIds.id));
+	};
+	const [counted] = await db.select({ n: count() }).from(cases).where(where);
+	const total = counted?.n ?? 0;
+	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+	// Past the last page (a stale bookmark): show the last page.
+	const page = Math.min(Math.max(1, filters.page), pages);
+	const rows = total > 0 ? await fetchPage(page) : [];
 	return {
 		rows: rows.map((r) => ({
 			id: r.id,
