@@ -420,7 +420,7 @@ describe.each(testDatabases())('referrals through the production server on $name
 			const [rejected] = await db.select().from(cases).where(eq(cases.id, created.aliasOld!));
 			expect(rejected!.repeatConfirmed).toBe(false);
 		});
-	});
+	}, 120_000);
 });
 
 describe.each(testDatabases())('repeat detection on $name', (backend) => {
@@ -454,7 +454,7 @@ describe.each(testDatabases())('repeat detection on $name', (backend) => {
 		} finally {
 			await t.cleanup();
 		}
-	});
+	}, 120_000);
 });
 
 describe.each(testDatabases())('case references under concurrency on $name', (backend) => {
@@ -534,5 +534,5 @@ describe.each(testDatabases())('case references under concurrency on $name', (ba
 		} finally {
 			await t.cleanup();
 		}
-	});
+	}, 120_000);
 });

@@ -141,7 +141,7 @@ describe.each(testDatabases())('the case register on $name', (backend) => {
 			who[email] = await principal(`${email}@demo.example`);
 		}
 		who.elsewhere = await principal('elsewhere@test.example');
-	});
+	}, 120_000);
 	afterAll(async () => {
 		await t?.cleanup();
 	});
