@@ -53,13 +53,18 @@ async function freePort(): Promise<number> {
 }
 
 /** Where the server's data lives: a PGlite directory, or a new PostgreSQL database. */
-async function storage() {
+async function storage(): Promise<{
+	kind: 'pglite' | 'postgres';
+	env: Record<string, string>;
+	open: () => ReturnType<typeof openDatabase>;
+	drop: () => Promise<void>;
+}> {
 	const base = process.env.DATABASE_URL;
 	if (!base) {
 		const dir = mkdtempSync(join(os.tmpdir(), 'marac-bench-register-'));
 		const dataDir = join(dir, 'data');
 		return {
-			kind: 'pglite' as const,
+			kind: 'pglite',
 			env: { DATA_DIR: dataDir, DATABASE_URL: '' },
 			open: () => openDatabase({ dataDir }),
 			drop: async () => rmSync(dir, { recursive: true, force: true })
@@ -72,7 +77,7 @@ async function storage() {
 	const url = new URL(base);
 	url.pathname = `/${name}`;
 	return {
-		kind: 'postgres' as const,
+		kind: 'postgres',
 		env: { DATABASE_URL: url.toString() },
 		open: () => openDatabase({ url: url.toString(), max: 2 }),
 		drop: async () => {
