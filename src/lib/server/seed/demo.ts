@@ -18,6 +18,7 @@ import { hashPassword } from '../auth/password.ts';
 import { projectorFor } from '../documents/projections.ts';
 import { addAction, type ActionStatus } from '../../documents/shapes.ts';
 import { documentName } from '../../documents/names.ts';
+import { normaliseName } from '../cases/names.ts';
 
 /** Printed at start and listed in the README; only ever used on the fictional Demo Area. */
 export const DEMO_PASSWORD = 'demo-marac-portal-2026';
@@ -82,12 +83,6 @@ export async function isEmpty(db: Database): Promise<boolean> {
 	const [row] = await db.select({ n: count() }).from(users);
 	return (row?.n ?? 0) === 0;
 }
-
-const nameKey = (name: string) =>
-	name
-		.toLowerCase()
-		.replace(/[^a-z]+/g, ' ')
-		.trim();
 
 /** Seeds the fictional Demo Area in one transaction. Every name and detail is invented. */
 export async function seedDemo(db: Database, now = new Date()): Promise<void> {
@@ -253,7 +248,7 @@ export async function seedDemo(db: Database, now = new Date()): Promise<void> {
 					kind: c.kind,
 					status: c.status,
 					victimName: c.name,
-					victimNameKey: nameKey(c.name),
+					victimNameKey: normaliseName(c.name),
 					victimDob: c.dob,
 					referringAgencyId: agency(c.by),
 					referredAt: ago(c.days),

@@ -72,6 +72,8 @@ export const cases = pgTable(
 		unique('cases_area_reference').on(t.areaId, t.reference),
 		index('cases_area_status').on(t.areaId, t.status),
 		index('cases_name_key').on(t.victimNameKey),
+		// The register lists an area's cases newest referral first, a page at a time.
+		index('cases_area_referred').on(t.areaId, t.referredAt, t.id),
 		check('cases_dash_score', sql`${t.dashScore} is null or ${t.dashScore} between 0 and 24`)
 	]
 );

@@ -42,7 +42,11 @@ export const agendaItems = pgTable(
 		position: integer('position').notNull(),
 		createdAt: tstz('created_at').notNull().defaultNow()
 	},
-	(t) => [unique('agenda_items_meeting_case').on(t.meetingId, t.caseId)]
+	(t) => [
+		unique('agenda_items_meeting_case').on(t.meetingId, t.caseId),
+		// The register's "next meeting" and "listed on" look agenda items up by case.
+		index('agenda_items_case').on(t.caseId)
+	]
 );
 
 /** Agency research status per listed case ("research done"). */
