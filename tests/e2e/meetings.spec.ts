@@ -204,16 +204,18 @@ test('a live meeting: confidentiality first, following the chair, an action, apo
 	await expect(followed).toHaveText('DEMO-0001');
 
 	// Quick-add an action for the current case.
-	await page.getByLabel('Owner agency').selectOption({ label: 'Demo Homes' });
-	await page
+	// The quick-add form (the case's own sections below have add-action forms too).
+	const quick = page.locator('section[aria-labelledby="quick-action-title"]');
+	await quick.getByLabel('Owner agency').selectOption({ label: 'Demo Homes' });
+	await quick
 		.getByLabel('Action', { exact: true })
 		.fill('Demo Homes to fit a door alarm within 7 days');
-	await expect(page.getByLabel('Due date')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
-	await page.getByRole('button', { name: 'Add action' }).click();
+	await expect(quick.getByLabel('Due date')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+	await quick.getByRole('button', { name: 'Add action' }).click();
 	await expect(page.getByTestId('quick-action-status')).toHaveText(
 		/^Action added for Demo Homes, due \d{4}-\d{2}-\d{2}\.$/
 	);
-	await expect(page.getByLabel('Action', { exact: true })).toHaveValue('');
+	await expect(quick.getByLabel('Action', { exact: true })).toHaveValue('');
 
 	// Apologies, with "information sent".
 	await chooseOption(page.getByLabel('Apologies from'), 'Hana Health');

@@ -66,6 +66,37 @@ test('a support worker fills in the pathway; alerts follow; the coordinator sees
 	await coordinator.context.close();
 });
 
+test('the interpreter need shows on the register, the case, the meeting agenda and actions', async ({
+	page
+}) => {
+	await signIn(page, 'coordinator@demo.example');
+	await page.goto('/cases?q=DEMO-0008');
+	await expect(page.getByRole('row').filter({ hasText: 'DEMO-0008' })).toContainText(
+		'Interpreter: Vietnamese'
+	);
+	const id = await caseId(page, 'DEMO-0008');
+	await openCase(page, id);
+	await expect(page.getByLabel('Case markers')).toContainText('Interpreter needed: Vietnamese');
+	// The Demo Area's planned meeting lists DEMO-0008.
+	await page.goto('/meetings');
+	const meetings = await page
+		.locator('main a[href^="/meetings/"]')
+		.evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+	let seen = false;
+	for (const href of new Set(meetings)) {
+		await page.goto(href);
+		const item = page.getByTestId('agenda-item').filter({ hasText: 'DEMO-0008' });
+		if ((await item.count()) === 0) continue;
+		await expect(item).toContainText('Interpreter: Vietnamese');
+		seen = true;
+	}
+	expect(seen, 'a meeting lists DEMO-0008').toBe(true);
+	// Actions on the case remind whoever contacts the person.
+	await page.goto('/actions');
+	const onCase = page.getByRole('article').filter({ hasText: 'DEMO-0009' }).first();
+	await expect(onCase).toContainText('Interpreter needed: Albanian');
+});
+
 test('the trafficking dashboard is readable and accessible', async ({ page }, testInfo) => {
 	await signIn(page, 'coordinator@demo.example');
 	await page.goto('/trafficking');

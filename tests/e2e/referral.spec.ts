@@ -130,7 +130,7 @@ test.describe('accessibility', () => {
 		await signIn(page, 'coordinator@demo.example');
 		await page.goto('/cases?q=DEMO-0006');
 		await page.getByRole('link', { name: 'DEMO-0006' }).click();
-		// The workspace may not exist yet in this build: go to the referral directly.
+		await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
 		const id = /\/cases\/([0-9a-f-]{36})/.exec(page.url())![1];
 		await page.goto(`/cases/${id}/referral`);
 		await expect(page.getByRole('heading', { level: 1, name: 'Referral DEMO-0006' })).toBeVisible();

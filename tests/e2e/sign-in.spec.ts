@@ -60,7 +60,7 @@ test('the page watcher notices a Content-Security-Policy violation', async ({ co
 
 test('enrol an authenticator, then sign in with a fresh code', async ({ page }) => {
 	test.setTimeout(120_000);
-	const email = 'health@demo.example';
+	const email = 'mental-health@demo.example';
 	await signIn(page, email);
 	await expect(page).toHaveURL(/\/$/);
 

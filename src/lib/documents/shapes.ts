@@ -11,14 +11,7 @@ export const ACTION_STATUSES = [
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-/** Status labels: shown as text wherever a status appears (never colour alone). */
-export const ACTION_STATUS_TEXT: Record<ActionStatus, string> = {
-	open: 'Open',
-	in_progress: 'In progress',
-	done: 'Done',
-	not_possible: 'Not possible (circumstances changed)',
-	not_done: 'Not done (agency)'
-};
+// Status labels and the transitions between statuses: src/lib/action-status.ts.
 
 /** The plan's risk flags (keys of the `riskFlags` map), in the order they are shown. */
 export const RISK_FLAGS = [

@@ -60,6 +60,8 @@ export function visibleCasesOf(db: Database, userId: string, seat: MembershipVie
 export interface ActionListItem {
 	caseId: string;
 	reference: string;
+	/** The person needs an interpreter: in this language (so anyone contacting them books one). */
+	interpreterLanguage: string | null;
 	agencyId: string;
 	agencyName: string;
 	actionId: string;
@@ -85,6 +87,7 @@ function columns(todayIso: string) {
 	return {
 		caseId: actions.caseId,
 		reference: cases.reference,
+		interpreterLanguage: cases.interpreterLanguage,
 		agencyId: actions.agencyId,
 		agencyName: agencies.name,
 		actionId: actions.actionId,
