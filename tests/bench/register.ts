@@ -71,7 +71,7 @@ async function storage(): Promise<{
 		};
 	}
 	const name = `marac_bench_${Date.now().toString(36)}`;
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	const admin = postgres(base, { max: 1, onnotice: () => {}, fetch_types: false });
 	await admin.unsafe(`create database "${name}"`);
 	await admin.end();
 	const url = new URL(base);
@@ -81,7 +81,7 @@ async function storage(): Promise<{
 		env: { DATABASE_URL: url.toString() },
 		open: () => openDatabase({ url: url.toString(), max: 2 }),
 		drop: async () => {
-			const c = postgres(base, { max: 1, onnotice: () => {} });
+			const c = postgres(base, { max: 1, onnotice: () => {}, fetch_types: false });
 			await c.unsafe(`drop database if exists "${name}" with (force)`);
 			await c.end();
 		}

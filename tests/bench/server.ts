@@ -257,7 +257,8 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
 		return { handle, dispose: () => handle.close() };
 	}
 	const name = `marac_bench_${randomBytes(6).toString('hex')}`;
-	const admin = () => postgres(base, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+	const admin = () =>
+		postgres(base, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 10 });
 	const a = admin();
 	try {
 		await a.unsafe(`create database "${name}"`);

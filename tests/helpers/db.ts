@@ -73,7 +73,7 @@ const pglite: Backend = {
 };
 
 function adminClient(url: string) {
-	return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+	return postgres(url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 10 });
 }
 
 /** Creates an empty database next to the one DATABASE_URL names; returns its URL and a dropper. */

@@ -33,6 +33,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
 		const client = postgres(options.url, {
 			max: options.max ?? 10,
+			// No type-fetch query on connect: postgres.js 3.4.9 leaves its promise unhandled, so a
+			// connection lost during it (Postgres restarting) is an unhandled rejection, which ends
+			// the process. Drizzle reads and writes arrays itself, so nothing needs the fetched types.
+			fetch_types: false,
 			onnotice: () => {},
 			connection: { application_name: 'marac-portal' }
 		});
