@@ -248,7 +248,8 @@ test.describe('accessibility', () => {
 		page
 	}) => {
 		await signIn(page, 'coordinator@demo.example');
-		const id = await caseId(page, 'DEMO-0004');
+		// A case no meeting has heard (a heard case's plan is frozen after its meeting ends).
+		const id = await caseId(page, 'DEMO-0009');
 		await openCase(page, id);
 		const flag = page.getByLabel('Weapons used or threatened');
 		await flag.focus();
