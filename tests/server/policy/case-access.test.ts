@@ -8,6 +8,7 @@ import {
 } from '../../../src/lib/server/policy/case-access.ts';
 import type { CaseFacts, Principal } from '../../../src/lib/server/policy/index.ts';
 import type { Role, Sector } from '../../../src/lib/domain.ts';
+import { caseFacts } from '../../helpers/policy.ts';
 
 const AREA = '00000000-0000-4000-8000-00000000000a';
 const OTHER_AREA = '00000000-0000-4000-8000-00000000000b';
@@ -40,21 +41,8 @@ function person(role: Role, sector: Sector, areaId = AREA, isAdmin = false) {
 	return { principal, member, userId };
 }
 
-function facts(over: Partial<CaseFacts> = {}): CaseFacts {
-	return {
-		id: CASE,
-		areaId: AREA,
-		kind: 'domestic_abuse',
-		status: 'open',
-		areaAgencyIds: [POLICE, HEALTH, IDVA, COORD],
-		excludedAgencyIds: [],
-		excludedUserIds: [],
-		grantExpiries: [],
-		frozen: false,
-		formerAgencyIds: [],
-		...over
-	};
-}
+const facts = (over: Partial<CaseFacts> = {}) =>
+	caseFacts({ id: CASE, areaId: AREA, areaAgencyIds: [POLICE, HEALTH, IDVA, COORD] }, over);
 
 const coordinator = person('coordinator', 'other');
 const chair = person('chair', 'police');

@@ -9,6 +9,7 @@ import {
 import type { MembershipView } from '../../../src/lib/server/tenancy/index.ts';
 import { parseDocumentName, type DocumentRef } from '../../../src/lib/documents/names.ts';
 import type { Role, Sector } from '../../../src/lib/domain.ts';
+import { caseFacts } from '../../helpers/policy.ts';
 
 const AREA = '00000000-0000-4000-8000-00000000000a';
 const OTHER_AREA = '00000000-0000-4000-8000-00000000000b';
@@ -65,21 +66,13 @@ const P = {
 type Who = keyof typeof P;
 
 function facts(over: Partial<CaseFacts> = {}): CaseFacts {
-	return {
-		id: CASE,
-		areaId: AREA,
-		kind: 'human_trafficking',
-		status: 'open',
-		areaAgencyIds: Object.entries(AG)
-			.filter(([k]) => k !== 'foreign')
-			.map(([, v]) => v),
-		excludedAgencyIds: [],
-		excludedUserIds: [],
-		grantExpiries: [],
-		frozen: false,
-		formerAgencyIds: [],
-		...over
-	};
+	const areaAgencyIds = Object.entries(AG)
+		.filter(([k]) => k !== 'foreign')
+		.map(([, v]) => v);
+	return caseFacts(
+		{ id: CASE, areaId: AREA, areaAgencyIds },
+		{ kind: 'human_trafficking', ...over }
+	);
 }
 
 type CaseDoc = Exclude<DocumentRef, { kind: 'meeting' }>;

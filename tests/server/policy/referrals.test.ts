@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { caseFacts } from '../../helpers/policy.ts';
 import type { CaseFacts, Principal } from '../../../src/lib/server/policy/index.ts';
 import {
 	mayDecideRepeat,
@@ -33,19 +34,15 @@ function person(role: Role, sector: Sector, opts: { admin?: boolean; areaId?: st
 	} satisfies Principal;
 }
 
-const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
-	id: '00000000-0000-4000-8000-0000000000c1',
-	areaId: AREA,
-	kind: 'domestic_abuse',
-	status: 'referred',
-	frozen: false,
-	formerAgencyIds: [],
-	areaAgencyIds: [POLICE, COORD_AGENCY],
-	excludedAgencyIds: [],
-	excludedUserIds: [],
-	grantExpiries: [],
-	...over
-});
+const facts = (over: Partial<CaseFacts> = {}) =>
+	caseFacts(
+		{
+			id: '00000000-0000-4000-8000-0000000000c1',
+			areaId: AREA,
+			areaAgencyIds: [POLICE, COORD_AGENCY]
+		},
+		{ status: 'referred', ...over }
+	);
 
 describe('who may refer', () => {
 	const table: [string, Principal, boolean][] = [
