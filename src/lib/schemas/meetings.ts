@@ -74,3 +74,33 @@ export const QuickActionSchema = v.object({
 		v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the due date, for example 2026-12-15.')
 	)
 });
+
+/** Issuing minutes: the first version needs no reason; later ones do (checked by the server). */
+export const IssueMinutesSchema = v.object({
+	reason: v.pipe(
+		v.optional(v.string(), ''),
+		v.trim(),
+		v.maxLength(500, 'Keep the reason under 500 characters.')
+	)
+});
+
+export const MINUTES_FORMATS = ['docx', 'pdf'] as const;
+
+/** Exporting an issued version of the minutes for one recipient. */
+export const ExportMinutesSchema = v.object({
+	version: v.pipe(
+		v.optional(v.string(), ''),
+		v.transform(Number),
+		v.number('Choose an issued version.'),
+		v.integer('Choose an issued version.'),
+		v.minValue(1, 'Choose an issued version.')
+	),
+	recipient: uuid('Choose who the minutes are for.'),
+	format: v.picklist(MINUTES_FORMATS, 'Choose Word (DOCX) or PDF.'),
+	reason: v.pipe(
+		v.optional(v.string(), ''),
+		v.trim(),
+		v.minLength(5, 'Say why the minutes are exported (for the exports register).'),
+		v.maxLength(300, 'Keep the reason under 300 characters.')
+	)
+});

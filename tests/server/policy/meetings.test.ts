@@ -6,6 +6,10 @@ import {
 	mayConfirmConfidentiality,
 	mayEditAgenda,
 	mayEndMeeting,
+	mayExportMinutes,
+	mayIssueMinutes,
+	mayPrepareMinutes,
+	mayReceiveMinutes,
 	mayFollowMeeting,
 	mayMarkResearch,
 	mayRecordAttendance,
@@ -118,6 +122,30 @@ const TABLE: {
 			live: ['coordinator', 'chair', 'observer', 'police', 'health'],
 			closed: []
 		}
+	},
+	{
+		rule: 'prepare minutes',
+		check: (p, s) => mayPrepareMinutes(p, meeting(s)),
+		allowed: { planned: [], live: ['coordinator', 'chair'], closed: ['coordinator', 'chair'] }
+	},
+	{
+		rule: 'issue minutes',
+		check: (p, s) => mayIssueMinutes(p, meeting(s)),
+		allowed: { planned: [], live: [], closed: ['coordinator', 'chair'] }
+	},
+	{
+		rule: 'export issued minutes',
+		check: (p, s) => mayExportMinutes(p, meeting(s), 1),
+		allowed: { planned: [], live: [], closed: ['coordinator', 'chair'] }
+	},
+	{
+		rule: 'receive minutes',
+		check: (p, s) => mayReceiveMinutes(p, meeting(s)),
+		allowed: {
+			planned: ['coordinator', 'chair', 'observer', 'police', 'health'],
+			live: ['coordinator', 'chair', 'observer', 'police', 'health'],
+			closed: ['coordinator', 'chair', 'observer', 'police', 'health']
+		}
 	}
 ];
 
@@ -156,6 +184,11 @@ describe('meeting rules', () => {
 		expect(mayFollowMeeting(P.police, meeting('live'), new Date())).toBe(true);
 		expect(mayFollowMeeting(P.otherCoordinator, meeting('live'), new Date())).toBe(false);
 		expect(mayFollowMeeting(P.admin, meeting('live'), new Date())).toBe(false);
+	});
+
+	it('nothing is exported before a version is issued: drafts never leave the portal', () => {
+		expect(mayExportMinutes(P.coordinator, meeting('closed'), 0)).toBe(false);
+		expect(mayExportMinutes(P.coordinator, meeting('closed'), 2)).toBe(true);
 	});
 
 	it('the chair is chosen from chair and coordinator members', () => {

@@ -18,6 +18,7 @@ import {
 	mayEditAgenda,
 	mayEndMeeting,
 	mayMarkResearch,
+	mayPrepareMinutes,
 	mayRecordAttendance,
 	mayScheduleMeeting,
 	mayStartMeeting,
@@ -216,7 +217,8 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 			editAgenda: editable,
 			start: mayStartMeeting(p, meeting),
 			end: mayEndMeeting(p, meeting),
-			recordAttendance: mayRecordAttendance(p, meeting)
+			recordAttendance: mayRecordAttendance(p, meeting),
+			minutes: mayPrepareMinutes(p, meeting)
 		},
 		agenda: visible.map((e) => agendaRow(ctx, meeting, e, gridAgencies)),
 		gridAgencies,

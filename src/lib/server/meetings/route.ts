@@ -1,5 +1,7 @@
 // Glue for the /meetings routes (SvelteKit-aware, unlike the rest of this folder).
 import { error, fail } from '@sveltejs/kit';
+import type * as v from 'valibot';
+import { parseForm } from '../forms.ts';
 import { runtime } from '../app.ts';
 import { requestMeta, requireUser } from '../guard.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
@@ -26,6 +28,7 @@ export async function meetingContext(): Promise<MeetingContext> {
 export function pageFailure(e: unknown): never {
 	if (e instanceof NotFoundError) error(404, e.message);
 	if (e instanceof RefusedError) error(403, e.message);
+	if (e instanceof DomainError) error(400, e.message);
 	throw e;
 }
 
@@ -41,4 +44,22 @@ export function commandFailure(action: string, e: unknown, values: Record<string
 		errors: { [e.field ?? 'form']: e.message } as Record<string, string>,
 		values
 	});
+}
+
+/** Parses the form, runs the command, and turns failures into form data for `action`. */
+export async function command<S extends v.GenericSchema>(
+	action: string,
+	request: Request,
+	schema: S,
+	run: (ctx: MeetingContext, data: v.InferOutput<S>) => Promise<unknown>
+) {
+	const ctx = await meetingContext();
+	const parsed = await parseForm(request, schema);
+	if (!parsed.ok) return fail(400, { action, errors: parsed.errors, values: parsed.values });
+	try {
+		const result = await run(ctx, parsed.data);
+		return { action, ok: true, result };
+	} catch (e) {
+		return commandFailure(action, e);
+	}
 }

@@ -112,3 +112,33 @@ export function mayFollowMeeting(
 export function mayChair(seat: Pick<MembershipView, 'role'>): boolean {
 	return isLead(seat as MembershipView);
 }
+
+/**
+ * Minutes: the coordinator and the chair preview them once the meeting has started (what the
+ * record would say if issued now), issue a version once it has ended, and export issued versions.
+ * A draft never leaves the portal.
+ */
+export function mayPrepareMinutes(principal: Principal, m: MeetingRuleFacts): boolean {
+	return m.status !== 'planned' && isLead(seatIn(principal, m.areaId));
+}
+
+export function mayIssueMinutes(principal: Principal, m: MeetingRuleFacts): boolean {
+	return m.status === 'closed' && isLead(seatIn(principal, m.areaId));
+}
+
+export function mayExportMinutes(
+	principal: Principal,
+	m: MeetingRuleFacts,
+	issuedVersions: number
+): boolean {
+	return issuedVersions > 0 && mayIssueMinutes(principal, m);
+}
+
+/**
+ * Who minutes may be made out to: a current member of the meeting's area (never an
+ * administrator's seat, never someone outside the area). What each receives is then decided per
+ * document by the access policy.
+ */
+export function mayReceiveMinutes(recipient: Principal, m: { areaId: string }): boolean {
+	return seatIn(recipient, m.areaId) !== null;
+}

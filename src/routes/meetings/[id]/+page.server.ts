@@ -1,6 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { parseForm } from '$lib/server/forms';
 import {
 	addToAgenda,
 	markResearch,
@@ -11,7 +10,7 @@ import {
 	resetAgendaOrder,
 	startMeeting
 } from '$lib/server/meetings';
-import { commandFailure, meetingContext, pageFailure } from '$lib/server/meetings/route';
+import { command, commandFailure, meetingContext, pageFailure } from '$lib/server/meetings/route';
 import {
 	AgendaCaseSchema,
 	AgendaItemSchema,
@@ -28,24 +27,6 @@ export const load: PageServerLoad = async ({ params }) => {
 		pageFailure(e);
 	}
 };
-
-/** Parses the form, runs the command, and turns failures into form data for `action`. */
-async function command<S extends v.GenericSchema>(
-	action: string,
-	request: Request,
-	schema: S,
-	run: (ctx: Awaited<ReturnType<typeof meetingContext>>, data: v.InferOutput<S>) => Promise<unknown>
-) {
-	const ctx = await meetingContext();
-	const parsed = await parseForm(request, schema);
-	if (!parsed.ok) return fail(400, { action, errors: parsed.errors, values: parsed.values });
-	try {
-		const result = await run(ctx, parsed.data);
-		return { action, ok: true, result };
-	} catch (e) {
-		return commandFailure(action, e);
-	}
-}
 
 export const actions: Actions = {
 	add: ({ request, params }) =>
