@@ -256,6 +256,65 @@ test('a live meeting: confidentiality first, following the chair, an action, apo
 	await expect(page.getByRole('button', { name: /Move .* up/ })).toHaveCount(0);
 });
 
+test('the coordinator issues the minutes and previews what each agency receives', async ({
+	page,
+	browser,
+	baseURL
+}, testInfo) => {
+	await signIn(page, 'coordinator@demo.example');
+	await page.goto(agendaUrl);
+	await page.getByRole('link', { name: 'Minutes' }).click();
+	await expect(
+		page.getByRole('heading', { level: 1, name: /^Minutes of the meeting/ })
+	).toBeVisible();
+	await expect(page.getByText('No version has been issued yet.')).toBeVisible();
+	// The draft, for the coordinator: every case of the agenda, in agenda order.
+	const cases = page.locator('article.minutes section h3');
+	await expect(cases).toHaveText([/DEMO-0004/, /DEMO-0001/, /DEMO-0002/]);
+	await expect(page.locator('article.minutes')).toContainText(
+		'Demo Homes to fit a door alarm within 7 days'
+	);
+	await expect(page.locator('article.minutes')).toContainText(
+		'Hana Health (Demo General Hospital)'
+	);
+
+	await page.getByRole('button', { name: 'Issue the minutes' }).click();
+	await expect(page.getByRole('status')).toContainText('Version 1 issued.');
+	await expect(page.getByRole('link', { name: 'Version 1' })).toBeVisible();
+
+	// A second version needs a reason.
+	await page.getByRole('button', { name: 'Issue a new version' }).click();
+	await expect(page.getByLabel('Why is a new version needed?')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
+	await page
+		.getByLabel('Why is a new version needed?')
+		.fill('Housing action wording agreed after the meeting.');
+	await page.getByRole('button', { name: 'Issue a new version' }).click();
+	await expect(page.getByRole('status')).toContainText('Version 2 issued.');
+
+	// Preview as the police representative would receive version 1.
+	await page.getByLabel('Version', { exact: true }).selectOption('1');
+	await chooseOption(page.getByLabel('Recipient', { exact: true }), 'PC Priya Police');
+	await page.getByRole('button', { name: 'Show the preview' }).click();
+	await expect(page.getByRole('heading', { name: /Version 1 as PC Priya Police/ })).toBeVisible();
+	await expect(page.locator('article.minutes')).toContainText('Version 1, issued');
+	await shot(page, testInfo, 'minutes-preview');
+
+	const axe = await axeContext(browser, baseURL, 'coordinator@demo.example');
+	await axe.page.goto(`${agendaUrl}/minutes`);
+	await expect(axe.page.getByRole('heading', { name: 'Issued versions' })).toBeVisible();
+	await expectNoAxeViolations(axe.page, 'the minutes page');
+	await axe.context.close();
+
+	// An agency representative cannot open the minutes page.
+	const police = await person(browser, baseURL, 'police@demo.example');
+	const refused = await police.page.goto(`${agendaUrl}/minutes`);
+	expect(refused?.status()).toBe(403);
+	await police.close();
+});
+
 test('people outside the area, and administrators, cannot open the meeting', async ({ page }) => {
 	await signIn(page, 'admin@demo.example');
 	for (const path of [agendaUrl, `${agendaUrl}/live`]) {

@@ -32,10 +32,15 @@ function portIsFree(port: number): Promise<boolean> {
 	});
 }
 
-/** Free ports in 3500-3599 for the servers the suite starts (see servers.ts). */
+/**
+ * Free ports in 3500-3599 for the servers the suite starts (see servers.ts). The search starts at
+ * a random port, so two runs on one machine (e.g. in two worktrees) rarely race for the same one.
+ */
 async function freePorts(count: number): Promise<number[]> {
 	const ports: number[] = [];
-	for (let port = 3500; port <= 3599 && ports.length < count; port++) {
+	const start = Math.floor(Math.random() * 100);
+	for (let i = 0; i < 100 && ports.length < count; i++) {
+		const port = 3500 + ((start + i) % 100);
 		if (await portIsFree(port)) ports.push(port);
 	}
 	if (ports.length < count) throw new Error('e2e: not enough free ports in 3500-3599');
@@ -56,6 +61,8 @@ ensureBuilt();
 
 process.env.CHROMIUM_PATH = chromium;
 process.env.E2E_PORTS ??= (await freePorts(3)).join(',');
+// Each run's throwaway databases are its own, even if another run picked the same ports.
+process.env.E2E_RUN ??= String(process.pid);
 // servers.ts reads E2E_PORTS when imported, so import it only now.
 const { servers } = await import('./servers.ts');
 

@@ -20,7 +20,7 @@ export interface E2eServer {
 
 function server(name: string, port: number, env: Record<string, string> = {}): E2eServer {
 	const url = `http://127.0.0.1:${port}`;
-	const dataDir = join(tmpdir(), `marac-e2e-${name}-${port}`);
+	const dataDir = join(tmpdir(), `marac-e2e-${name}-${port}-${process.env.E2E_RUN ?? 'local'}`);
 	return {
 		name,
 		port,
