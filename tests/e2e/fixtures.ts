@@ -153,3 +153,8 @@ export async function openCase(page: Page, id: string) {
 	await expect(page.getByText('Connecting…')).toHaveCount(0);
 	await expect(page.getByText('Loading the latest version…')).toHaveCount(0);
 }
+
+/** yyyy-mm-dd of a day from now (the UK date is the same at the times these tests run, or later). */
+export function dayFromNow(days: number): string {
+	return new Date(Date.now() + days * 24 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -10,6 +10,7 @@
 import type { Page } from '@playwright/test';
 import {
 	caseId,
+	dayFromNow,
 	expect,
 	openCase,
 	secondUser,
@@ -34,10 +35,6 @@ function expectCleanApartFromKnownDefect(problems: PageProblems) {
 }
 
 const POLICE = 'Demo Constabulary (Police)';
-
-function dayFromNow(days: number): string {
-	return new Date(Date.now() + days * 24 * 3_600_000).toISOString().slice(0, 10);
-}
 
 const currentReference = (page: Page) => page.getByTestId('current-case-reference');
 

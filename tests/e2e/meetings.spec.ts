@@ -6,16 +6,11 @@
  * axe runs in side contexts that bypass the CSP (axe is injected); the main contexts keep it.
  */
 import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
-import { expect, expectNoAxeViolations, signIn, test, watchPage } from './fixtures.ts';
+import { dayFromNow, expect, expectNoAxeViolations, signIn, test, watchPage } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let agendaUrl = '';
-
-/** yyyy-mm-dd of a day from now (the UK date is the same at the times these tests run, or later). */
-function dayFromNow(days: number): string {
-	return new Date(Date.now() + days * 24 * 3_600_000).toISOString().slice(0, 10);
-}
 
 async function shot(page: Page, testInfo: TestInfo, name: string) {
 	await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });

@@ -1,9 +1,12 @@
 /**
  * The trafficking pathway on the case page: a support worker records the interpreter need and
- * NRM dates, the alert and deadline appear, and the coordinator sees it live.
+ * NRM dates, the alert and deadline appear, and the coordinator sees it live, then finds the case
+ * at the top of the dashboard's list of cases needing attention. The interpreter need shows on
+ * the register, the case, the meeting agenda, the live meeting and action cards.
  */
 import {
 	caseId,
+	dayFromNow,
 	expect,
 	expectClean,
 	expectNoAxeViolations,
@@ -56,12 +59,44 @@ test('a support worker fills in the pathway; alerts follow; the coordinator sees
 	}
 	await expect(pathway.getByText(/2 appointments cancelled by someone else/)).toBeVisible();
 
+	// The coordinator, with the case open in another browser, watches the alerts arrive.
 	const theirs = coordinator.page.locator('#pathway');
 	await expect(theirs.getByLabel('Preferred language')).toHaveValue('Vietnamese');
-	await expect(theirs.getByText(/2 appointments cancelled by someone else/)).toBeVisible();
+	await expect(
+		theirs.getByText('Interpreter needed: Vietnamese, female; never use a companion')
+	).toBeVisible();
+	await expect(
+		theirs.getByText(/Urgent:\s*Reasonable-grounds decision \d+ days overdue/)
+	).toBeVisible();
+	await expect(
+		theirs.getByText(/Urgent:\s*2 appointments cancelled by someone else/)
+	).toBeVisible();
 
 	await expectNoAxeViolations(page, 'case page with the pathway');
 	await page.screenshot({ path: testInfo.outputPath('pathway.png'), fullPage: true });
+
+	// On the dashboard the case comes first (the only one with urgent alerts), linked, with its
+	// NRM stage, each alert's level in words and the next deadline with the days since it passed.
+	await coordinator.page.goto('/trafficking');
+	const list = coordinator.page.getByTestId('case-alerts');
+	const first = list.locator('tbody tr').first();
+	await expect(first.getByRole('link', { name: 'DEMO-0008' })).toHaveAttribute(
+		'href',
+		`/cases/${id}`
+	);
+	await expect(first).toContainText('Awaiting reasonable-grounds decision');
+	await expect(first).toContainText(/Urgent:\s*Reasonable-grounds decision \d+ days overdue/);
+	await expect(first).toContainText(/Urgent:\s*2 appointments cancelled by someone else/);
+	await expect(first).toContainText(/Check:\s*Interpreter needed: Vietnamese, female/);
+	// Referred Monday 5 January 2026: the RG decision was due 5 working days later.
+	await expect(first).toContainText(
+		/Reasonable-grounds decision due: 2026-01-12\s*\d+ days ago \(overdue\)/
+	);
+	await expectNoAxeViolations(coordinator.page, 'trafficking dashboard with cases listed');
+	await coordinator.page.screenshot({
+		path: testInfo.outputPath('trafficking-case-alerts.png'),
+		fullPage: true
+	});
 	expectClean(coordinator.problems);
 	await coordinator.context.close();
 });
@@ -91,6 +126,32 @@ test('the interpreter need shows on the register, the case, the meeting agenda a
 		seen = true;
 	}
 	expect(seen, 'a meeting lists DEMO-0008').toBe(true);
+	// The live meeting: a meeting of its own, before the Demo Area's (which keeps the case
+	// editable for other specs once this one ends).
+	await page.goto('/meetings');
+	await page.getByLabel('Date', { exact: true }).fill(dayFromNow(3));
+	await page.getByLabel('Start time').fill('14:00');
+	await page.getByLabel('Venue').fill('Online (secure video)');
+	await page.getByRole('button', { name: 'Schedule meeting' }).click();
+	await expect(page.getByText('Meeting scheduled.')).toBeVisible();
+	const select = page.getByLabel('Case', { exact: true });
+	const value = await select
+		.locator('option', { hasText: 'DEMO-0008' })
+		.first()
+		.getAttribute('value');
+	await select.selectOption(value!);
+	await page.getByRole('button', { name: 'List the case' }).click();
+	await expect(page.getByTestId('agenda-item').filter({ hasText: 'DEMO-0008' })).toBeVisible();
+	await page.getByRole('button', { name: 'Start the meeting' }).click();
+	await page.getByRole('button', { name: 'I confirm, join the meeting' }).click();
+	await expect(page.getByTestId('current-case-reference')).toHaveText('DEMO-0008');
+	const current = page.getByRole('region', { name: 'Current case' });
+	await expect(current).toContainText('Interpreter: Vietnamese');
+	await expect(
+		page.locator('#pathway').getByText('Interpreter needed: Vietnamese, female')
+	).toBeVisible();
+	await page.getByRole('button', { name: 'End the meeting' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Meeting ended' })).toBeVisible();
 	// Actions on the case remind whoever contacts the person.
 	await page.goto('/actions');
 	const onCase = page.getByRole('article').filter({ hasText: 'DEMO-0009' }).first();

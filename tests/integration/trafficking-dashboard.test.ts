@@ -5,9 +5,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DEMO_PASSWORD, seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { areas, cases, pathways } from '../../src/lib/server/db/schema/index.ts';
+import {
+	agencies,
+	areas,
+	caseExclusions,
+	cases,
+	pathways,
+	users
+} from '../../src/lib/server/db/schema/index.ts';
 import type { Database } from '../../src/lib/server/db/index.ts';
-import { traffickingCsv, traffickingFigures } from '../../src/lib/server/trafficking/dashboard.ts';
+import type { Principal } from '../../src/lib/server/policy/index.ts';
+import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
+import {
+	traffickingCaseAlerts,
+	traffickingCsv,
+	traffickingFigures
+} from '../../src/lib/server/trafficking/dashboard.ts';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import {
 	Client,
@@ -113,6 +126,74 @@ describe.each(testDatabases())('trafficking figures on $name', (backend) => {
 		);
 		expect(many).toContain('Median days,250\r\n');
 	});
+
+	const principal = async (email: string): Promise<Principal> => {
+		const [u] = await t.db.select().from(users).where(eq(users.email, email));
+		return { userId: u!.id, isAdmin: u!.isAdmin, memberships: await membershipsOf(t.db, u!.id) };
+	};
+	const listed = async (email: string) =>
+		(await traffickingCaseAlerts(t.db, await principal(email), areaId, NOW)).map(
+			(c) => c.reference
+		);
+
+	it('lists each case’s alerts and next deadline, urgent first', async () => {
+		const list = await traffickingCaseAlerts(
+			t.db,
+			await principal('coordinator@demo.example'),
+			areaId,
+			NOW
+		);
+		// 0007: urgent (CG pending 400 days) and two warnings; 0008: urgent (cancellations) and
+		// one warning; 0009: only the referral's interpreter language.
+		expect(list.map((c) => c.reference)).toEqual(['DEMO-0007', 'DEMO-0008', 'DEMO-0009']);
+		expect(list[0]!.stage).toBe('awaiting_cg');
+		expect(list[0]!.alerts.map((a) => [a.key, a.level])).toEqual([
+			['cg_pending', 'urgent'],
+			['interpreter_needed', 'warning'],
+			['no_gp', 'warning']
+		]);
+		// 24 Oct 2025 + 30 days: the recovery period's minimum ended long ago, CG still pending.
+		expect(list[0]!.nextDeadline).toMatchObject({ key: 'recovery_end', date: '2025-11-23' });
+		expect(list[2]!.alerts.map((a) => a.text)).toEqual([
+			'Interpreter needed: Albanian; never use a companion or family member'
+		]);
+		expect(list[2]!.nextDeadline).toBeNull();
+	});
+
+	it('the list is for the coordinator and chair only, and leaves out cases excluding the viewer', async () => {
+		expect(await listed('chair@demo.example')).toEqual(['DEMO-0007', 'DEMO-0008', 'DEMO-0009']);
+		for (const email of ['police@demo.example', 'observer@demo.example', 'admin@demo.example']) {
+			expect(await listed(email), email).toEqual([]);
+		}
+		const [coordinator] = await t.db
+			.select()
+			.from(users)
+			.where(eq(users.email, 'coordinator@demo.example'));
+		const [chair] = await t.db.select().from(users).where(eq(users.email, 'chair@demo.example'));
+		const chairAgency = (await membershipsOf(t.db, chair!.id))[0]!.agencyId;
+		const [police] = await t.db.select().from(agencies).where(eq(agencies.id, chairAgency));
+		const byRef = async (reference: string) =>
+			(await t.db.select().from(cases).where(eq(cases.reference, reference)))[0]!.id;
+		await t.db.insert(caseExclusions).values([
+			// The chair's agency is kept out of DEMO-0007; the coordinator personally out of 0008.
+			{
+				caseId: await byRef('DEMO-0007'),
+				agencyId: police!.id,
+				reason: 'Perpetrator works there',
+				createdBy: coordinator!.id
+			},
+			{
+				caseId: await byRef('DEMO-0008'),
+				userId: coordinator!.id,
+				reason: 'Knows the family',
+				createdBy: chair!.id
+			}
+		]);
+		expect(await listed('chair@demo.example')).toEqual(['DEMO-0008', 'DEMO-0009']);
+		expect(await listed('coordinator@demo.example')).toEqual(['DEMO-0007', 'DEMO-0009']);
+		// The aggregate figures name nobody and still count everyone.
+		expect((await traffickingFigures(t.db, areaId, NOW)).people).toBe(3);
+	});
 });
 
 describe.each(testDatabases())('trafficking dashboard pages on $name', (backend) => {
@@ -137,12 +218,20 @@ describe.each(testDatabases())('trafficking dashboard pages on $name', (backend)
 			const client = await as(email);
 			const page = await client.get('/trafficking');
 			expect(page.status, email).toBe(200);
-			expect(await page.text()).toContain('People by NRM stage');
+			const html = await page.text();
+			expect(html).toContain('People by NRM stage');
+			// The demo's referrals say DEMO-0008 needs a Vietnamese interpreter: listed by case.
+			expect(html).toContain('Cases needing attention');
+			expect(html).toMatch(/>DEMO-0008<\/a>/);
+			expect(html).toMatch(/Check:<\/strong>\s*Interpreter needed: Vietnamese/);
 			const file = await client.get('/trafficking/export.csv');
 			expect(file.status).toBe(200);
 			expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
 			expect(file.headers.get('cache-control')).toContain('no-store');
-			expect(await file.text()).toContain('People (open trafficking cases),,<5');
+			const text = await file.text();
+			expect(text).toContain('People (open trafficking cases),,<5');
+			// The download stays aggregate: no case is named in it.
+			expect(text).not.toContain('DEMO-');
 		}
 		for (const email of ['police@demo.example', 'observer@demo.example', 'admin@demo.example']) {
 			const client = await as(email);

@@ -6,6 +6,10 @@ import type { Database } from '../db/index.ts';
 import { cases, pathways } from '../db/schema/index.ts';
 import { todayInLondon } from '../../pathway/dates.ts';
 import type { Appointment } from '../../pathway/fields.ts';
+import { caseAlertList, type CaseAlerts } from '../../pathway/case-alerts.ts';
+import { visibleCases } from '../cases/index.ts';
+import { mayViewAreaFigures } from '../policy/dashboards.ts';
+import type { Principal } from '../policy/index.ts';
 import {
 	NRM_STAGE_TEXT,
 	pathwayStatus,
@@ -114,6 +118,49 @@ export async function traffickingFigures(
 		languages,
 		urgentAlerts: statuses.filter((s) => s.status.alerts.some((a) => a.level === 'urgent')).length
 	};
+}
+
+/**
+ * The area's open trafficking cases that have an alert or an open deadline, most urgent first,
+ * for the coordinator's dashboard (on screen only: the CSV stays aggregate). Unlike the figures,
+ * this names cases, so it lists only those the viewer may see: the register's rule
+ * (cases/index.ts visibleCases), which leaves out cases excluding the person or their agency.
+ */
+export async function traffickingCaseAlerts(
+	db: Database,
+	principal: Principal,
+	areaId: string,
+	now: Date
+): Promise<CaseAlerts[]> {
+	if (!mayViewAreaFigures(principal, areaId)) return [];
+	const visible = visibleCases(db, principal);
+	if (!visible) return [];
+	const rows = await db
+		.select({
+			caseId: cases.id,
+			reference: cases.reference,
+			fields: pathways.fields,
+			appointments: pathways.appointments,
+			caseInterpreterLanguage: cases.interpreterLanguage
+		})
+		.from(cases)
+		.leftJoin(pathways, eq(pathways.caseId, cases.id))
+		.where(
+			and(
+				visible,
+				eq(cases.areaId, areaId),
+				eq(cases.kind, 'human_trafficking'),
+				notInArray(cases.status, ['closed', 'transferred'])
+			)
+		);
+	return caseAlertList(
+		rows.map((r) => ({
+			...r,
+			fields: r.fields as Record<string, string> | null,
+			appointments: r.appointments as Appointment[] | null
+		})),
+		todayInLondon(now)
+	);
 }
 
 /**
