@@ -23,6 +23,7 @@ import {
 	mayStartMeeting,
 	mayViewResearchGrid
 } from '../policy/meetings.ts';
+import { mayExportMeeting } from '../policy/exports.ts';
 import { loadMeeting, seatedActor, type MeetingContext } from './context.ts';
 import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
@@ -216,7 +217,8 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 			editAgenda: editable,
 			start: mayStartMeeting(p, meeting),
 			end: mayEndMeeting(p, meeting),
-			recordAttendance: mayRecordAttendance(p, meeting)
+			recordAttendance: mayRecordAttendance(p, meeting),
+			exportActionPlan: mayExportMeeting(p, meeting)
 		},
 		agenda: visible.map((e) => agendaRow(ctx, meeting, e, gridAgencies)),
 		gridAgencies,

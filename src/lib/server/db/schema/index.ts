@@ -6,3 +6,4 @@ export * from './meetings.ts';
 export * from './audit.ts';
 export * from './documents.ts';
 export * from './projections.ts';
+export * from './exports.ts';
