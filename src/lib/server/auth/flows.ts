@@ -148,27 +148,12 @@ export async function verifySecondFactor(
 		});
 		return { kind: 'throttled', retryAfterMs: wait };
 	}
-	const [user] = await ctx.db.select().from(users).where(eq(users.id, session.userId));
-	const typed = code.replace(/\s+/g, '').toLowerCase();
-	let accepted = false;
-	let usedRecoveryCode = false;
-	if (user?.totpKey && user.totpEnabledAt) {
-		const step = matchTotp(user.totpKey, typed, now, user.totpLastStep);
-		if (step !== null) {
-			// Conditional update: two concurrent uses of the same code cannot both win.
-			const won = await ctx.db
-				.update(users)
-				.set({ totpLastStep: step })
-				.where(
-					and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step)))
-				)
-				.returning({ id: users.id });
-			accepted = won.length > 0;
-		} else if (RECOVERY_PATTERN.test(typed)) {
-			accepted = await useRecoveryCode(ctx.db, user.id, typed.replace('-', ''), now);
-			usedRecoveryCode = accepted;
-		}
-	}
+	const { accepted, usedRecoveryCode } = await acceptSecondFactorCode(
+		ctx.db,
+		session.userId,
+		code,
+		now
+	);
 	if (!accepted) {
 		await recordFailure(ctx.db, key, TOTP_RULE, now);
 		await audit.record(ctx.db, actor, {
@@ -186,6 +171,38 @@ export async function verifySecondFactor(
 		{ action: 'auth.second_factor', outcome: 'success', details: { usedRecoveryCode }, at: now }
 	);
 	return { kind: 'verified', ...rotated, usedRecoveryCode };
+}
+
+/**
+ * Checks a TOTP code (each time step accepted once) or one of the user's unused recovery codes
+ * (used up by this call). No throttling here: callers count failures.
+ */
+export async function acceptSecondFactorCode(
+	db: Database,
+	userId: string,
+	code: string,
+	now: Date
+): Promise<{ accepted: boolean; usedRecoveryCode: boolean }> {
+	const [user] = await db.select().from(users).where(eq(users.id, userId));
+	const typed = code.replace(/\s+/g, '').toLowerCase();
+	if (!user?.totpKey || !user.totpEnabledAt) return { accepted: false, usedRecoveryCode: false };
+	const step = matchTotp(user.totpKey, typed, now, user.totpLastStep);
+	if (step !== null) {
+		// Conditional update: two concurrent uses of the same code cannot both win.
+		const won = await db
+			.update(users)
+			.set({ totpLastStep: step })
+			.where(
+				and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step)))
+			)
+			.returning({ id: users.id });
+		return { accepted: won.length > 0, usedRecoveryCode: false };
+	}
+	if (RECOVERY_PATTERN.test(typed)) {
+		const used = await useRecoveryCode(db, user.id, typed.replace('-', ''), now);
+		return { accepted: used, usedRecoveryCode: used };
+	}
+	return { accepted: false, usedRecoveryCode: false };
 }
 
 async function useRecoveryCode(db: Database, userId: string, code: string, now: Date) {

@@ -1,7 +1,7 @@
 import { and, eq, ne, desc } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { sessions, users } from '../db/schema/index.ts';
-import { newToken, parseToken, secretMatches } from './token.ts';
+import { newSecret, newToken, parseToken, secretMatches } from './token.ts';
 import { recordAccessChange } from '../policy/changes.ts';
 
 export interface SessionPolicy {
@@ -17,6 +17,8 @@ export interface Session {
 	createdAt: Date;
 	lastActiveAt: Date;
 	authenticatedAt: Date;
+	/** Last step-up (re-authentication) in this session; null until the first. */
+	stepUpAt: Date | null;
 	twoFactorVerified: boolean;
 	ip: string | null;
 	userAgent: string | null;
@@ -62,6 +64,7 @@ export async function createSession(
 		createdAt: input.now,
 		lastActiveAt: input.now,
 		authenticatedAt: input.now,
+		stepUpAt: null,
 		twoFactorVerified: input.twoFactorVerified,
 		ip: input.ip ?? null,
 		userAgent: input.userAgent?.slice(0, 300) ?? null
@@ -177,6 +180,28 @@ export async function endOwnSession(db: Database, userId: string, sessionId: str
 		.returning({ id: sessions.id });
 	if (ended.length > 0) await recordAccessChange(db, { reason: 'session_ended', sessionId });
 	return ended.length > 0;
+}
+
+/**
+ * A step-up: the person presented their credentials again. The session keeps its id (so live
+ * sockets, which are bound to the id, carry on) and its sign-in time (so the absolute timeout
+ * still counts from sign-in), but gets a new secret: the token held before no longer works.
+ */
+export async function rotateForStepUp(
+	db: Database,
+	session: Session,
+	policy: SessionPolicy,
+	now: Date
+): Promise<{ token: string; session: Session } | null> {
+	const { secret, secretHash } = newSecret();
+	const rows = await db
+		.update(sessions)
+		.set({ secretHash, stepUpAt: now, authenticatedAt: now, lastActiveAt: now })
+		.where(eq(sessions.id, session.id))
+		.returning({ id: sessions.id });
+	if (rows.length === 0) return null;
+	const next = { ...session, stepUpAt: now, authenticatedAt: now, lastActiveAt: now };
+	return { token: `${session.id}.${secret}`, session: { ...next, ...expiries(next, policy) } };
 }
 
 /** Explicit activity ("stay signed in"): pushes the idle deadline back now. */

@@ -27,6 +27,12 @@ export function newToken(): NewToken {
 	return { id, token: `${id}.${secret}`, secretHash: hashSecret(secret) };
 }
 
+/** A fresh secret for an existing session id (rotation on step-up). */
+export function newSecret(): { secret: string; secretHash: Uint8Array } {
+	const secret = randomBase32(SECRET_BYTES);
+	return { secret, secretHash: hashSecret(secret) };
+}
+
 export function parseToken(token: string): { id: string; secret: string } | null {
 	const match = TOKEN_PATTERN.exec(token);
 	return match ? { id: match[1]!, secret: match[2]! } : null;

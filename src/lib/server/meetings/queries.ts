@@ -24,6 +24,7 @@ import {
 	mayStartMeeting,
 	mayViewResearchGrid
 } from '../policy/meetings.ts';
+import { mayExportMeeting } from '../policy/exports.ts';
 import { loadMeeting, seatedActor, type MeetingContext } from './context.ts';
 import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
@@ -218,7 +219,8 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 			start: mayStartMeeting(p, meeting),
 			end: mayEndMeeting(p, meeting),
 			recordAttendance: mayRecordAttendance(p, meeting),
-			minutes: mayPrepareMinutes(p, meeting)
+			minutes: mayPrepareMinutes(p, meeting),
+			exportActionPlan: mayExportMeeting(p, meeting)
 		},
 		agenda: visible.map((e) => agendaRow(ctx, meeting, e, gridAgencies)),
 		gridAgencies,

@@ -33,6 +33,11 @@ export const sessions = pgTable(
 		twoFactorVerified: boolean('two_factor_verified').notNull().default(false),
 		/** Last time the user presented a credential: step-up checks read this. */
 		authenticatedAt: tstz('authenticated_at').notNull(),
+		/**
+		 * Last re-authentication (step-up) in this session; null until the first. Exports and other
+		 * sensitive operations need one in the last few minutes; signing in alone does not count.
+		 */
+		stepUpAt: tstz('step_up_at'),
 		ip: text('ip'),
 		userAgent: text('user_agent')
 	},

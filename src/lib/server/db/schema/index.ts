@@ -7,3 +7,4 @@ export * from './audit.ts';
 export * from './documents.ts';
 export * from './projections.ts';
 export * from './minutes.ts';
+export * from './exports.ts';
