@@ -8,7 +8,7 @@ import { loadDataReturn, type DataReturnArea } from './load.ts';
 
 export interface ExportFile {
 	filename: string;
-	bytes: Uint8Array;
+	bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** The quarter's data return as a suppressed CSV. The caller has checked access to the area. */
