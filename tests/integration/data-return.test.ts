@@ -18,6 +18,7 @@ import { dataReturnCsv } from '../../src/lib/server/data-return/export.ts';
 import { parseQuarter } from '../../src/lib/data-return/quarters.ts';
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { acceptTransfer, requestTransfer } from '../../src/lib/server/transfers/index.ts';
+import { meetingAgenda } from '../../src/lib/server/meetings/queries.ts';
 import type { Principal } from '../../src/lib/server/policy/index.ts';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import { addMembership, createAgency, createArea, createUser } from '../helpers/fixtures.ts';
@@ -96,6 +97,21 @@ describe.each(testDatabases())('data return on $name', (backend) => {
 		expect(file.filename).toBe('marac-data-return-2025-Q3-2025-12-01.csv');
 		expect(text).toContain('Meeting,2025/26 Q3 (October–December 2025),2025-12-08,,6,');
 		expect(text).toMatch(/\r\nQuarter,2025\/26 Q3 \(October–December 2025\),,1,6,120,2,<5,/);
+
+		// The ended meeting's page links its return for the coordinator, not for an agency.
+		const agendaFor = async (email: string) => {
+			const [u] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+			const principal = {
+				userId: u!.id,
+				isAdmin: false,
+				memberships: await membershipsOf(t.db, u!.id)
+			};
+			return meetingAgenda({ db: t.db, principal, actor: { userId: u!.id }, now: NOW }, meetingId);
+		};
+		expect((await agendaFor('coordinator@demo.example')).dataReturnHref).toBe(
+			`/data-return?area=${area.id}&quarter=2025-Q3#meeting-${meetingId}`
+		);
+		expect((await agendaFor('police@demo.example')).dataReturnHref).toBeNull();
 	});
 
 	it('counts a case transferred away after the meeting once, as it was referred', async () => {
