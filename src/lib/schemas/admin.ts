@@ -43,6 +43,24 @@ export const AgencySchema = v.object({
 	sector: v.picklist(SECTORS, 'Choose the agency’s sector.')
 });
 
+/** The area's adult female population: a whole number, or empty to clear it. */
+export const PopulationSchema = v.object({
+	population: v.pipe(
+		v.optional(v.string(), ''),
+		v.trim(),
+		v.transform((s) => s.replace(/[,\s]/g, '')),
+		v.check(
+			(s) => s === '' || /^\d{1,9}$/.test(s),
+			'Enter the population as a whole number, for example 120000, or leave it empty.'
+		),
+		v.transform((s) => (s === '' ? null : Number(s))),
+		v.check(
+			(n) => n === null || (n >= 1 && n <= 100_000_000),
+			'Enter a population between 1 and 100,000,000.'
+		)
+	)
+});
+
 export const CreateUserSchema = v.object({
 	email: v.pipe(
 		v.string(),

@@ -52,6 +52,8 @@ export interface AreaDetail {
 	id: string;
 	name: string;
 	confidentialityStatement: string;
+	/** For the data return's recommended volume; a number, never case content. */
+	adultFemalePopulation: number | null;
 	createdAt: Date;
 	agencies: AgencySummary[];
 	members: AreaMember[];
@@ -63,6 +65,7 @@ export async function getArea(db: Database, areaId: string): Promise<AreaDetail 
 			id: areas.id,
 			name: areas.name,
 			confidentialityStatement: areas.confidentialityStatement,
+			adultFemalePopulation: areas.adultFemalePopulation,
 			createdAt: areas.createdAt
 		})
 		.from(areas)
@@ -160,6 +163,33 @@ export async function createArea(
 		if (isUniqueViolation(error)) throw new DomainError(DUPLICATE_AREA, 'name');
 		throw error;
 	}
+}
+
+/**
+ * The area's adult female population (aged 16 and over), from which the data return works out
+ * SafeLives' recommended number of cases (40 a year per 10,000). Null clears it.
+ */
+export async function setAdultFemalePopulation(
+	ctx: AdminContext,
+	input: { areaId: string; population: number | null }
+): Promise<void> {
+	const updated = await ctx.db
+		.update(areas)
+		.set({ adultFemalePopulation: input.population })
+		.where(eq(areas.id, input.areaId))
+		.returning({ id: areas.id });
+	if (updated.length === 0) throw new DomainError('That area no longer exists.');
+	await audit.record(
+		ctx.db,
+		{ ...ctx.actor, areaId: input.areaId },
+		{
+			action: 'admin.area_population',
+			outcome: 'success',
+			target: `area:${input.areaId}`,
+			details: { population: input.population },
+			at: nowOf(ctx)
+		}
+	);
 }
 
 const DUPLICATE_AGENCY = 'This area already has an agency with this name.';

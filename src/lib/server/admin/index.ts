@@ -12,6 +12,7 @@ export {
 	getArea,
 	listAreaOptions,
 	listAreas,
+	setAdultFemalePopulation,
 	type AdminOverview,
 	type AgencySummary,
 	type AreaDetail,

@@ -29,6 +29,9 @@ import { loadMeeting, seatedActor, type MeetingContext } from './context.ts';
 import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
 import { LAPSING_TEXT } from './rules.ts';
+import { mayViewDataReturn } from '../policy/dashboards.ts';
+import { londonDate } from '../../data-return/figures.ts';
+import { quarterOf } from '../../data-return/quarters.ts';
 
 export interface MeetingSummary {
 	id: string;
@@ -222,6 +225,11 @@ export async function meetingAgenda(ctx: MeetingContext, meetingId: string) {
 			minutes: mayPrepareMinutes(p, meeting),
 			exportActionPlan: mayExportMeeting(p, meeting)
 		},
+		// For a meeting that has ended, the coordinator and chair can open its data return.
+		dataReturnHref:
+			meeting.status === 'closed' && mayViewDataReturn(p, meeting.areaId)
+				? `/data-return?area=${meeting.areaId}&quarter=${quarterOf(londonDate(meeting.scheduledAt)).key}#meeting-${meeting.id}`
+				: null,
 		agenda: visible.map((e) => agendaRow(ctx, meeting, e, gridAgencies)),
 		gridAgencies,
 		eligible: editable ? await eligibleCases(ctx, meeting.id, meeting.areaId) : []

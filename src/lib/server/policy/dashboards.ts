@@ -13,3 +13,17 @@ export function figureAreas(principal: Principal): string[] {
 		.filter((m) => mayViewAreaFigures(principal, m.areaId))
 		.map((m) => m.areaId);
 }
+
+/**
+ * The area's Marac data return (DESIGN §2 step 5): figures about the cases heard, so the same
+ * people as the other area figures: the coordinator and the chair. Never agency representatives,
+ * observers or administrators, and never another area's.
+ */
+export function mayViewDataReturn(principal: Principal, areaId: string): boolean {
+	return mayViewAreaFigures(principal, areaId);
+}
+
+/** Downloading the return (suppressed CSV) is for the same people as viewing it. */
+export function mayExportDataReturn(principal: Principal, areaId: string): boolean {
+	return mayViewDataReturn(principal, areaId);
+}

@@ -3,8 +3,8 @@ import * as v from 'valibot';
 import { requireAdmin } from '$lib/server/guard';
 import { parseForm } from '$lib/server/forms';
 import { adminContext, domainFailure } from '$lib/server/admin/route';
-import { createAgency, getArea } from '$lib/server/admin';
-import { AgencySchema, IdSchema } from '$lib/schemas/admin';
+import { createAgency, getArea, setAdultFemalePopulation } from '$lib/server/admin';
+import { AgencySchema, IdSchema, PopulationSchema } from '$lib/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
 
 function areaId(id: string): string {
@@ -20,16 +20,38 @@ export const load: PageServerLoad = async ({ params, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, params }) => {
+	agency: async ({ request, params }) => {
 		const ctx = await adminContext(requireAdmin());
 		const id = areaId(params.id);
 		const parsed = await parseForm(request, AgencySchema);
-		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
+		if (!parsed.ok) {
+			return fail(400, { action: 'agency', errors: parsed.errors, values: parsed.values });
+		}
 		try {
 			await createAgency(ctx, { areaId: id, ...parsed.data });
 		} catch (e) {
 			return domainFailure('agency', e, parsed.data);
 		}
-		return { success: `${parsed.data.name} has been added.` };
+		return { action: 'agency', success: `${parsed.data.name} has been added.` };
+	},
+	population: async ({ request, params }) => {
+		const ctx = await adminContext(requireAdmin());
+		const id = areaId(params.id);
+		const parsed = await parseForm(request, PopulationSchema);
+		if (!parsed.ok) {
+			return fail(400, { action: 'population', errors: parsed.errors, values: parsed.values });
+		}
+		try {
+			await setAdultFemalePopulation(ctx, { areaId: id, population: parsed.data.population });
+		} catch (e) {
+			return domainFailure('population', e);
+		}
+		return {
+			action: 'population',
+			success:
+				parsed.data.population === null
+					? 'The adult female population has been cleared.'
+					: 'The adult female population has been saved.'
+		};
 	}
 };
