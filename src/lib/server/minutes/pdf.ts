@@ -1,0 +1,174 @@
+// Minutes as a PDF, drawn from the shared outline with pdfmake (pure JavaScript: no browser).
+// Every page carries the marking and the recipient's watermark in its header and footer, plus a
+// diagonal light-grey watermark across the page.
+//
+// pdfmake is CommonJS whose export is an instance (`module.exports = new pdfmake()`), so neither
+// named imports nor a bundler's interop can be relied on. It is loaded with Node's own `require`,
+// from wherever this module runs: the source file (Vitest, Node type stripping) or a chunk under
+// build/server (the built app, where pdfmake stays an external dependency in node_modules).
+// Fonts are the Roboto files pdfmake ships, read from its package directory.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as PdfMake from 'pdfmake';
+import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces';
+import type { ExportMark, Minutes } from '../../minutes/model.ts';
+import { minutesOutline, type BannerTone, type Block, type Level } from './outline.ts';
+import { pageText, watermarkText } from './text.ts';
+
+type Engine = typeof PdfMake;
+
+let engine: Engine | null = null;
+
+function pdfmake(): Engine {
+	if (engine) return engine;
+	const require = createRequire(import.meta.url);
+	const loaded = require('pdfmake') as Engine;
+	const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+	const font = (file: string) => join(fontDir, file);
+	const fonts = {
+		Roboto: {
+			normal: font('Roboto-Regular.ttf'),
+			bold: font('Roboto-Medium.ttf'),
+			italics: font('Roboto-Italic.ttf'),
+			bolditalics: font('Roboto-MediumItalic.ttf')
+		}
+	};
+	const allowed = new Set(Object.values(fonts.Roboto));
+	loaded.setFonts(fonts);
+	// The documents hold text only: nothing may be fetched, and only the fonts may be read.
+	loaded.setUrlAccessPolicy(() => false);
+	loaded.setLocalAccessPolicy((path) => allowed.has(path));
+	engine = loaded;
+	return engine;
+}
+
+const GREY = '#595959';
+const HEADING_SIZE: Record<Level, number> = { 1: 15, 2: 13.5, 3: 11.5, 4: 10.5 };
+// Fill and rule colours by tone; the tone's word is in the text, so colour is never the only cue.
+const BANNER: Record<BannerTone, { fill: string; rule: string }> = {
+	draft: { fill: '#FDECEA', rule: '#B3261E' },
+	interpreter: { fill: '#E8F0FE', rule: '#1A56DB' },
+	restricted: { fill: '#FDECEA', rule: '#B3261E' },
+	urgent: { fill: '#FDECEA', rule: '#B3261E' },
+	warning: { fill: '#FFF4E5', rule: '#B26A00' },
+	info: { fill: '#EEF2F6', rule: '#5B6B7F' }
+};
+const GRID = {
+	hLineWidth: () => 0.5,
+	vLineWidth: () => 0.5,
+	hLineColor: () => '#BFBFBF',
+	vLineColor: () => '#BFBFBF',
+	paddingLeft: () => 4,
+	paddingRight: () => 4,
+	paddingTop: () => 3,
+	paddingBottom: () => 3
+};
+
+const lines = (values: string[], bold = false): Content =>
+	values.length === 1
+		? { text: values[0]!, bold }
+		: { stack: values.map((text) => ({ text, bold, margin: [0, 0, 0, 2] })) };
+
+function table(columns: { title: string; width: number }[], rows: string[][][]): Content {
+	const header: TableCell[] = columns.map((c) => ({
+		text: c.title,
+		bold: true,
+		fillColor: '#F2F2F2'
+	}));
+	return {
+		table: {
+			headerRows: 1,
+			widths: columns.map((c) => `${Math.round(c.width * 100)}%`),
+			body: [header, ...rows.map((row) => row.map((cell) => lines(cell) as TableCell))]
+		},
+		layout: GRID,
+		margin: [0, 2, 0, 8]
+	};
+}
+
+function block(b: Block): Content {
+	switch (b.kind) {
+		case 'heading':
+			return {
+				text: b.text,
+				bold: true,
+				fontSize: HEADING_SIZE[b.level],
+				margin: [0, b.level <= 2 ? 12 : 8, 0, 4],
+				headlineLevel: b.level
+			};
+		case 'paragraphs':
+			return { stack: b.lines.map((text) => ({ text, margin: [0, 0, 0, 4] })) };
+		case 'list':
+			return { ul: b.items, margin: [0, 0, 0, 4] };
+		case 'banner': {
+			const { fill, rule } = BANNER[b.tone];
+			return {
+				table: { widths: ['*'], body: [[{ text: b.text, bold: true, fillColor: fill }]] },
+				layout: {
+					...GRID,
+					hLineWidth: () => 1.5,
+					vLineWidth: () => 1.5,
+					hLineColor: () => rule,
+					vLineColor: () => rule,
+					paddingTop: () => 5,
+					paddingBottom: () => 5
+				},
+				margin: [0, 4, 0, 8]
+			};
+		}
+		case 'fields':
+			return {
+				table: {
+					widths: ['30%', '70%'],
+					body: b.rows.map((r) => [
+						{ text: r.label, bold: true, fillColor: '#F2F2F2' },
+						lines(r.value) as TableCell
+					])
+				},
+				layout: GRID,
+				margin: [0, 2, 0, 8]
+			};
+		case 'table':
+			return table(b.columns, b.rows);
+	}
+}
+
+/** The minutes for one recipient as a PDF file. Pure: everything comes from the arguments. */
+export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Promise<Uint8Array> {
+	const outline = minutesOutline(minutes);
+	const line = watermarkText(mark);
+	const definition: TDocumentDefinitions = {
+		pageSize: 'A4',
+		pageMargins: [45, 62, 45, 70],
+		info: {
+			title: outline.title,
+			subject: mark.marking,
+			creator: 'MARAC portal',
+			producer: 'MARAC portal',
+			keywords: line
+		},
+		defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.15 },
+		header: () => ({
+			margin: [45, 18, 45, 0],
+			stack: [
+				{ text: mark.marking, bold: true, alignment: 'center', fontSize: 10 },
+				{ text: line, alignment: 'center', fontSize: 7.5, color: GREY, margin: [0, 2, 0, 0] }
+			]
+		}),
+		footer: (currentPage: number, pageCount: number) => ({
+			margin: [45, 12, 45, 0],
+			stack: [
+				{ text: line, alignment: 'center', fontSize: 7.5, color: GREY },
+				{ text: pageText(currentPage, pageCount), alignment: 'center', fontSize: 8.5 },
+				{ text: mark.marking, bold: true, alignment: 'center', fontSize: 10 }
+			]
+		}),
+		watermark: { text: line, color: '#9E9E9E', opacity: 0.18, bold: true, angle: -45 },
+		content: [
+			{ text: outline.title, bold: true, fontSize: 18, margin: [0, 0, 0, 8] },
+			...outline.blocks.map(block)
+		]
+	};
+	const buffer = await pdfmake().createPdf(definition).getBuffer();
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
