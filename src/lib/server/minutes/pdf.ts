@@ -64,10 +64,18 @@ const GRID = {
 	paddingBottom: () => 3
 };
 
+// pdfmake breaks a word too long for its line by measuring ever longer prefixes, which takes
+// time quadratic in the word's length (a 2,000-letter word in a table cell: seconds). A zero-width
+// space every few letters of a long word gives it places to break instead; Roboto draws it as
+// nothing, so the text reads the same.
+const LONG_WORD = /[^\s\u200B]{24,}/g;
+const breakable = (text: string) =>
+	text.replace(LONG_WORD, (word) => word.replace(/.{16}/gsu, '$&\u200B'));
+
 const lines = (values: string[], bold = false): Content =>
 	values.length === 1
-		? { text: values[0]!, bold }
-		: { stack: values.map((text) => ({ text, bold, margin: [0, 0, 0, 2] })) };
+		? { text: breakable(values[0]!), bold }
+		: { stack: values.map((text) => ({ text: breakable(text), bold, margin: [0, 0, 0, 2] })) };
 
 function table(columns: { title: string; width: number }[], rows: string[][][]): Content {
 	const header: TableCell[] = columns.map((c) => ({
@@ -78,6 +86,8 @@ function table(columns: { title: string; width: number }[], rows: string[][][]):
 	return {
 		table: {
 			headerRows: 1,
+			// A header row is never left alone at the foot of a page.
+			keepWithHeaderRows: 1,
 			widths: columns.map((c) => `${Math.round(c.width * 100)}%`),
 			body: [header, ...rows.map((row) => row.map((cell) => lines(cell) as TableCell))]
 		},
@@ -90,20 +100,23 @@ function block(b: Block): Content {
 	switch (b.kind) {
 		case 'heading':
 			return {
-				text: b.text,
+				text: breakable(b.text),
 				bold: true,
 				fontSize: HEADING_SIZE[b.level],
 				margin: [0, b.level <= 2 ? 12 : 8, 0, 4],
 				headlineLevel: b.level
 			};
 		case 'paragraphs':
-			return { stack: b.lines.map((text) => ({ text, margin: [0, 0, 0, 4] })) };
+			return { stack: b.lines.map((text) => ({ text: breakable(text), margin: [0, 0, 0, 4] })) };
 		case 'list':
-			return { ul: b.items, margin: [0, 0, 0, 4] };
+			return { ul: b.items.map(breakable), margin: [0, 0, 0, 4] };
 		case 'banner': {
 			const { fill, rule } = BANNER[b.tone];
 			return {
-				table: { widths: ['*'], body: [[{ text: b.text, bold: true, fillColor: fill }]] },
+				table: {
+					widths: ['*'],
+					body: [[{ text: breakable(b.text), bold: true, fillColor: fill }]]
+				},
 				layout: {
 					...GRID,
 					hLineWidth: () => 1.5,
@@ -121,7 +134,7 @@ function block(b: Block): Content {
 				table: {
 					widths: ['30%', '70%'],
 					body: b.rows.map((r) => [
-						{ text: r.label, bold: true, fillColor: '#F2F2F2' },
+						{ text: breakable(r.label), bold: true, fillColor: '#F2F2F2' },
 						lines(r.value) as TableCell
 					])
 				},
@@ -165,7 +178,7 @@ export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Prom
 		}),
 		watermark: { text: line, color: '#9E9E9E', opacity: 0.18, bold: true, angle: -45 },
 		content: [
-			{ text: outline.title, bold: true, fontSize: 18, margin: [0, 0, 0, 8] },
+			{ text: breakable(outline.title), bold: true, fontSize: 18, margin: [0, 0, 0, 8] },
 			...outline.blocks.map(block)
 		]
 	};
