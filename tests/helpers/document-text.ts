@@ -37,7 +37,6 @@ export async function pdfPages(bytes: Uint8Array): Promise<PdfPage[]> {
 	const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
 	const task = getDocument({
 		data: new Uint8Array(bytes), // pdf.js takes ownership of the buffer it is given
-		isEvalSupported: false,
 		disableFontFace: true,
 		verbosity: 0
 	});
