@@ -310,6 +310,25 @@ describe('minutes renderers', () => {
 	});
 });
 
+describe('long table rows in the PDF', () => {
+	it('keeps every line of a row taller than a page, and of a row kept whole', async () => {
+		const minutes = minutesFixture({ cases: 1 });
+		const lines = (prefix: string, n: number) =>
+			Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`).join('\n');
+		const c = minutes.cases[0]!;
+		// Rows of two tables: the tall one makes its table breakable; the other stays whole.
+		c.actions = [{ ...c.actions[0]!, text: lines('TALLROW', 150) }, ...c.actions.slice(1)];
+		c.carried.notDone = [{ ...c.carried.notDone[0]!, text: lines('WHOLEROW', 28) }];
+		const pages = await pdfPages(await renderMinutesPdf(minutes, exportMarkFixture()));
+		const items = new Set(pages.flatMap((p) => p.items));
+		for (let i = 1; i <= 150; i++) expect(items, `TALLROW-${i}`).toContain(`TALLROW-${i}`);
+		for (let i = 1; i <= 28; i++) expect(items, `WHOLEROW-${i}`).toContain(`WHOLEROW-${i}`);
+		// The row kept whole is on one page.
+		const holding = pages.filter((p) => p.items.some((item) => item.startsWith('WHOLEROW-')));
+		expect(holding).toHaveLength(1);
+	});
+});
+
 describe('minutes text', () => {
 	it('shows dates in UK form and UK time, and the watermark time in UTC', () => {
 		expect(formatDate('2026-01-05')).toBe('5 January 2026');

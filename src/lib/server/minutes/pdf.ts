@@ -77,6 +77,22 @@ const lines = (values: string[], bold = false): Content =>
 		? { text: breakable(values[0]!), bold }
 		: { stack: values.map((text) => ({ text: breakable(text), bold, margin: [0, 0, 0, 2] })) };
 
+// A short row is kept whole on one page. pdfmake drops any unbreakable row taller than a page
+// (and everything in an unbreakable block past its first page), so
+// rows are kept whole only when every row certainly fits: the estimate assumes letters twice as
+// wide as Roboto's average (45 to a full-width line) and stays under two-thirds of a page.
+const SAFE_ROW_LINES = 30;
+
+function rowsFitOnAPage(columns: { width: number }[], rows: string[][][]): boolean {
+	return rows.every((row) =>
+		row.every((cell, i) => {
+			const perLine = Math.max(1, Math.floor((columns[i]?.width ?? 0.1) * 45));
+			const lines = cell.reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+			return lines <= SAFE_ROW_LINES;
+		})
+	);
+}
+
 function table(columns: { title: string; width: number }[], rows: string[][][]): Content {
 	const header: TableCell[] = columns.map((c) => ({
 		text: c.title,
@@ -85,9 +101,11 @@ function table(columns: { title: string; width: number }[], rows: string[][][]):
 	}));
 	return {
 		table: {
+			dontBreakRows: rowsFitOnAPage(columns, rows),
 			headerRows: 1,
-			// A header row is never left alone at the foot of a page.
-			keepWithHeaderRows: 1,
+			// The header row is not left alone at the foot of a page, if it and the first row
+			// certainly fit on one (they are held as one unbreakable block, with the same risk).
+			keepWithHeaderRows: rowsFitOnAPage(columns, rows.slice(0, 1)) ? 1 : 0,
 			widths: columns.map((c) => `${Math.round(c.width * 100)}%`),
 			body: [header, ...rows.map((row) => row.map((cell) => lines(cell) as TableCell))]
 		},
@@ -146,6 +164,55 @@ function block(b: Block): Content {
 	}
 }
 
+// A heading should not be left alone at the foot of a page. pdfmake's pageBreakBefore hook costs
+// a whole new layout per page break it adds, and an unbreakable block taller than a page loses
+// everything after its first page; so a heading is held together only with what follows it when
+// that is certainly short: a small block, or the first paragraph of a longer text.
+const SHORT_CHARS = 600;
+const SHORT_ROWS = 4;
+
+function isShort(b: Block): boolean {
+	const size = (values: string[]) => values.reduce((n, v) => n + v.length, 0);
+	switch (b.kind) {
+		case 'heading':
+		case 'banner':
+			return b.text.length <= SHORT_CHARS;
+		case 'paragraphs':
+			return b.lines.length <= SHORT_ROWS && size(b.lines) <= SHORT_CHARS;
+		case 'list':
+			return b.items.length <= SHORT_ROWS * 2 && size(b.items) <= SHORT_CHARS;
+		case 'fields':
+			return b.rows.length <= SHORT_ROWS && size(b.rows.flatMap((r) => r.value)) <= SHORT_CHARS;
+		case 'table':
+			return b.rows.length <= SHORT_ROWS && size(b.rows.flat(2)) <= SHORT_CHARS;
+	}
+}
+
+function keepHeadingsWithText(blocks: Block[]): Content[] {
+	const out: Content[] = [];
+	for (let i = 0; i < blocks.length;) {
+		if (blocks[i]!.kind !== 'heading') {
+			out.push(block(blocks[i++]!));
+			continue;
+		}
+		const held: Content[] = [];
+		while (blocks[i]?.kind === 'heading') held.push(block(blocks[i++]!));
+		const next = blocks[i];
+		if (next && isShort(next)) {
+			held.push(block(next));
+			i++;
+		} else if (next?.kind === 'paragraphs' && (next.lines[0]?.length ?? 0) <= SHORT_CHARS) {
+			held.push(block({ kind: 'paragraphs', lines: next.lines.slice(0, 1) }));
+			out.push({ stack: held, unbreakable: true });
+			out.push(block({ kind: 'paragraphs', lines: next.lines.slice(1) }));
+			i++;
+			continue;
+		}
+		out.push({ stack: held, unbreakable: true });
+	}
+	return out;
+}
+
 /** The minutes for one recipient as a PDF file. Pure: everything comes from the arguments. */
 export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Promise<Uint8Array> {
 	const outline = minutesOutline(minutes);
@@ -176,10 +243,18 @@ export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Prom
 				{ text: mark.marking, bold: true, alignment: 'center', fontSize: 10 }
 			]
 		}),
-		watermark: { text: line, color: '#9E9E9E', opacity: 0.18, bold: true, angle: -45 },
+		watermark: {
+			text: line,
+			// pdfmake's own sizing fills the page to its edges, where printers cut it off.
+			fontSize: Math.min(40, Math.max(8, 600 / (line.length * 0.56))),
+			color: '#9E9E9E',
+			opacity: 0.18,
+			bold: true,
+			angle: -45
+		},
 		content: [
 			{ text: breakable(outline.title), bold: true, fontSize: 18, margin: [0, 0, 0, 8] },
-			...outline.blocks.map(block)
+			...keepHeadingsWithText(outline.blocks)
 		]
 	};
 	const buffer = await pdfmake().createPdf(definition).getBuffer();
