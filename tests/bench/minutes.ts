@@ -44,9 +44,20 @@ async function main() {
 		{ name: 'PDF', render: renderMinutesPdf }
 	];
 	const bytes: Record<string, number> = {};
+	let pdfPages = 0;
 	for (const f of formats) {
-		for (let i = 0; i < WARMUP; i++) bytes[f.name] = (await f.render(minutes, mark)).length;
+		for (let i = 0; i < WARMUP; i++) {
+			const out = await f.render(minutes, mark);
+			bytes[f.name] = out.length;
+			if (f.name === 'PDF') {
+				pdfPages =
+					Buffer.from(out)
+						.toString('latin1')
+						.match(/\/Type\s*\/Page\b/g)?.length ?? 0;
+			}
+		}
 	}
+	log(`  PDF: ${pdfPages} A4 pages`);
 	// Alternating, so load from elsewhere on the machine falls on both formats alike.
 	const samples = formats.map(() => [] as number[]);
 	const cpu = formats.map(() => [] as number[]);
@@ -92,7 +103,16 @@ async function main() {
 	writeFileSync(
 		file,
 		JSON.stringify(
-			{ shape: SHAPE, actions, runs: RUNS, quick: QUICK, targetMs: TARGET_MS, pass, results },
+			{
+				shape: SHAPE,
+				actions,
+				pdfPages,
+				runs: RUNS,
+				quick: QUICK,
+				targetMs: TARGET_MS,
+				pass,
+				results
+			},
 			null,
 			'\t'
 		) + '\n'
