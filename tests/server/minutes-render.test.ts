@@ -13,6 +13,7 @@ import {
 	formatDate,
 	formatDateTime,
 	formatUtc,
+	minutesFileName,
 	paragraphs,
 	watermarkText
 } from '../../src/lib/server/minutes/text.ts';
@@ -336,6 +337,22 @@ describe('minutes text', () => {
 		expect(formatDateTime('2026-07-05T23:30:00Z')).toBe('6 July 2026, 00:30');
 		expect(formatUtc('2026-07-05T23:30:59.900Z')).toBe('2026-07-05 23:30 UTC');
 		expect(formatDate('not a date')).toBe('not a date');
+	});
+
+	it('names the download by area, UK meeting day and version, in plain ASCII', () => {
+		const minutes = minutesFixture({ cases: 1 });
+		expect(minutesFileName(minutes, 'pdf')).toBe('marac-minutes-demo-area-2026-06-11-v2.pdf');
+		minutes.header = {
+			...minutes.header,
+			marac: 'Ynys Môn / "Anglesey"\r\n',
+			heldAt: '2026-03-28T23:30:00Z'
+		};
+		minutes.version = { ...minutes.version, version: 0 };
+		expect(minutesFileName(minutes, 'docx')).toBe(
+			'marac-minutes-ynys-mon-anglesey-2026-03-28-draft.docx'
+		);
+		minutes.header = { ...minutes.header, heldAt: '2026-07-28T23:30:00Z' };
+		expect(minutesFileName(minutes, 'docx')).toContain('-2026-07-29-');
 	});
 });
 

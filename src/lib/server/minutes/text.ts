@@ -161,3 +161,28 @@ export function paragraphs(text: string): string[] {
 		.map((line) => line.trimEnd())
 		.filter((line) => line.trim() !== '');
 }
+
+/**
+ * A download file name for the minutes, e.g. `marac-minutes-demo-area-2026-06-11-v2.pdf`: ASCII
+ * letters, digits and hyphens only, so it can go in a Content-Disposition header as it is. The
+ * meeting's date is its UK calendar date; no recipient or case detail is put in the name.
+ */
+export function minutesFileName(
+	minutes: { header: { marac: string; heldAt: string }; version: { version: number } },
+	extension: 'docx' | 'pdf'
+): string {
+	const area =
+		minutes.header.marac
+			.normalize('NFKD')
+			.replace(/\p{M}+/gu, '')
+			.toLowerCase()
+			.replace(/\bmarac\b/g, '')
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 60)
+			.replace(/-+$/, '') || 'area';
+	const at = instant(minutes.header.heldAt);
+	const day = at ? new Intl.DateTimeFormat('en-CA', { timeZone: LONDON }).format(at) : 'undated';
+	const version = minutes.version.version === 0 ? 'draft' : `v${minutes.version.version}`;
+	return `marac-minutes-${area}-${day}-${version}.${extension}`;
+}
