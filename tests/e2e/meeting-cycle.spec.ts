@@ -30,8 +30,7 @@ async function joinLive(page: Page, url: string) {
 test('coordinator, police and health run a meeting; the police update reaches the coordinator live', async ({
 	page,
 	browser,
-	baseURL,
-	problems
+	baseURL
 }, testInfo) => {
 	test.setTimeout(240_000);
 	const shot = (p: Page, name: string) =>
