@@ -28,6 +28,13 @@ import {
 import { recordAccessChange } from '../../src/lib/server/policy/changes.ts';
 import { createSyncServer } from '../../server/sync/index.ts';
 import { addAction, readActions } from '../../src/lib/documents/shapes.ts';
+import * as Y from 'yjs';
+import {
+	Awareness,
+	applyAwarenessUpdate,
+	encodeAwarenessUpdate,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
 import { LiveDocument, STOP_REASONS } from '../../src/lib/sync/live-document.svelte.ts';
 
 /**
@@ -427,5 +434,46 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		);
 		await until(() => readActions(doc.doc).some((a) => a.id === 'after-meeting-1'), 'edit relayed');
 		doc.destroy();
+	});
+});
+
+describe('LiveDocument presence, offline', () => {
+	const CASE = '00000000-0000-4000-8000-0000000000c1';
+
+	it('is left as it is by this page’s own awareness changes and by others’ changes that list the same', () => {
+		// In Chromium, removing a focused editor fires `focusout`, and y-prosemirror clears this
+		// page's cursor at once: inside a Svelte block's update when the live meeting moves on.
+		// Presence must not be written then (state_unsafe_mutation), and it cannot change anyway.
+		const live = new LiveDocument({
+			name: `case:${CASE}:plan`,
+			access: 'write',
+			caseId: CASE,
+			connect: false,
+			url: 'ws://127.0.0.1:9/sync'
+		});
+		const awareness = live.provider.awareness;
+		const nobody = live.presence;
+		awareness.setLocalStateField('cursor', { anchor: 1, head: 1 });
+		awareness.setLocalStateField('cursor', null);
+		expect(live.presence).toBe(nobody);
+
+		const other = new Awareness(new Y.Doc());
+		const send = () =>
+			applyAwarenessUpdate(awareness, encodeAwarenessUpdate(other, [other.clientID]), 'remote');
+		other.setLocalState({ user: { name: 'PC Priya Police', agency: 'Police', role: 'Member' } });
+		send();
+		expect(live.presence).toEqual([
+			{ clientId: other.clientID, name: 'PC Priya Police', agency: 'Police', role: 'Member' }
+		]);
+		const listed = live.presence;
+		// Their cursor moves: the list is the same, so it is not replaced.
+		other.setLocalStateField('cursor', { anchor: 2, head: 2 });
+		send();
+		expect(live.presence).toBe(listed);
+
+		removeAwarenessStates(awareness, [other.clientID], 'remote');
+		expect(live.presence).toEqual([]);
+		other.destroy();
+		live.destroy();
 	});
 });

@@ -82,6 +82,26 @@ function text(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() !== '' ? value.slice(0, MAX_TEXT) : null;
 }
 
+/** What y-protocols' awareness reports with its `change` event. */
+interface AwarenessChange {
+	added: number[];
+	updated: number[];
+	removed: number[];
+}
+
+function samePresence(a: PresenceEntry[], b: PresenceEntry[]): boolean {
+	return (
+		a.length === b.length &&
+		a.every(
+			(p, i) =>
+				p.clientId === b[i]!.clientId &&
+				p.name === b[i]!.name &&
+				p.agency === b[i]!.agency &&
+				p.role === b[i]!.role
+		)
+	);
+}
+
 export class LiveDocument {
 	readonly name: string;
 	readonly caseId: string | null;
@@ -308,9 +328,20 @@ export class LiveDocument {
 		}
 	}
 
-	#onAwareness = () => {
+	/**
+	 * Presence never lists this page, so a change to this page's own awareness state (an editor's
+	 * cursor) leaves it as it is. That change can arrive synchronously from anywhere: Chromium
+	 * fires `focusout` when it removes a focused editor, y-prosemirror then clears the cursor,
+	 * and when Svelte is the one removing the editor (the live meeting moving on to the next
+	 * case) that happens inside a block's update, where writing state is an error
+	 * (`state_unsafe_mutation`). So only others' changes touch `presence`, and only when the
+	 * list really differs.
+	 */
+	#onAwareness = ({ added, updated, removed }: AwarenessChange) => {
 		if (this.#destroyed) return;
 		const self = this.doc.clientID;
+		const others = [...added, ...updated, ...removed].some((id) => id !== self);
+		if (!others) return;
 		const list: PresenceEntry[] = [];
 		for (const [clientId, state] of this.provider.awareness.getStates()) {
 			if (clientId === self) continue;
@@ -322,6 +353,6 @@ export class LiveDocument {
 			list.push({ clientId, name: shown, agency: text(agency), role: text(role) });
 		}
 		list.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
-		this.#presence = list;
+		if (!samePresence(list, this.#presence)) this.#presence = list;
 	};
 }
