@@ -6,7 +6,16 @@
  * axe runs in side contexts that bypass the CSP (axe is injected); the main contexts keep it.
  */
 import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
-import { dayFromNow, expect, expectNoAxeViolations, signIn, test, watchPage } from './fixtures.ts';
+import { readFileSync } from 'node:fs';
+import {
+	DEMO_PASSWORD,
+	dayFromNow,
+	expect,
+	expectNoAxeViolations,
+	signIn,
+	test,
+	watchPage
+} from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -264,14 +273,12 @@ test('the coordinator issues the minutes and previews what each agency receives'
 	).toBeVisible();
 	await expect(page.getByText('No version has been issued yet.')).toBeVisible();
 	// The draft, for the coordinator: every case of the agenda, in agenda order.
-	const cases = page.locator('article.minutes section h3');
-	await expect(cases).toHaveText([/DEMO-0004/, /DEMO-0001/, /DEMO-0002/]);
-	await expect(page.locator('article.minutes')).toContainText(
-		'Demo Homes to fit a door alarm within 7 days'
-	);
-	await expect(page.locator('article.minutes')).toContainText(
-		'Hana Health (Demo General Hospital)'
-	);
+	const cases = page.getByTestId('minutes-preview').locator('[data-level="2"]');
+	await expect(cases).toHaveText([/^DEMO-0004/, /^DEMO-0001/, /^DEMO-0002/]);
+	const preview = page.getByTestId('minutes-preview');
+	await expect(preview).toContainText('DRAFT');
+	await expect(preview).toContainText('Demo Homes to fit a door alarm within 7 days');
+	await expect(preview.locator('tr', { hasText: 'Hana Health' })).toContainText('Yes');
 
 	await page.getByRole('button', { name: 'Issue the minutes' }).click();
 	await expect(page.getByRole('status')).toContainText('Version 1 issued.');
@@ -294,8 +301,28 @@ test('the coordinator issues the minutes and previews what each agency receives'
 	await chooseOption(page.getByLabel('Recipient', { exact: true }), 'PC Priya Police');
 	await page.getByRole('button', { name: 'Show the preview' }).click();
 	await expect(page.getByRole('heading', { name: /Version 1 as PC Priya Police/ })).toBeVisible();
-	await expect(page.locator('article.minutes')).toContainText('Version 1, issued');
+	await expect(preview).toContainText('Version 1 issued');
 	await shot(page, testInfo, 'minutes-preview');
+
+	// Export it for them: confirm identity first, then the file downloads.
+	await page.getByRole('link', { name: 'Confirm it’s you to export' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Confirm it is you' })).toBeVisible();
+	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await expect(page.getByRole('heading', { name: /Version 1 as PC Priya Police/ })).toBeVisible();
+	await page.getByLabel('Format').selectOption('pdf');
+	await page
+		.getByLabel('Why are you exporting the minutes?')
+		.fill('Minutes for the police MARAC representative');
+	const downloading = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Export and download' }).click();
+	const download = await downloading;
+	expect(download.suggestedFilename()).toMatch(
+		/^marac-minutes-demo-area-\d{4}-\d{2}-\d{2}-v1\.pdf$/
+	);
+	const file = readFileSync((await download.path())!);
+	expect(file.subarray(0, 5).toString()).toBe('%PDF-');
+	expect(file.byteLength).toBeGreaterThan(2000);
 
 	const axe = await axeContext(browser, baseURL, 'coordinator@demo.example');
 	await axe.page.goto(`${agendaUrl}/minutes`);

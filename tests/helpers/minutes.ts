@@ -4,7 +4,6 @@
 // looked for in the output and must not be found.
 import type { ActionStatus } from '../../src/lib/documents/shapes.ts';
 import {
-	CONFIDENTIALITY_STATEMENT,
 	MARKING,
 	minutesFor,
 	type Access,
@@ -16,6 +15,12 @@ import {
 	type MinutesAction,
 	type MinutesVersionInfo
 } from '../../src/lib/minutes/model.ts';
+
+/** An area's confidentiality statement (each area sets its own; this one is for tests). */
+const CONFIDENTIALITY_STATEMENT =
+	'The information discussed at this MARAC is strictly confidential. It is shared only to ' +
+	'reduce the risk of serious harm and must not be passed on without the agreement of the ' +
+	'agency that provided it.';
 
 /** Text that is in the frozen record but must never reach the fixture's recipient. */
 export const HIDDEN = {

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MARKING, type ExportMark, type Minutes } from '../../src/lib/minutes/model.ts';
 import { renderMinutesDocx } from '../../src/lib/server/minutes/docx.ts';
-import { minutesOutline, type Block } from '../../src/lib/server/minutes/outline.ts';
+import { minutesOutline, type Block } from '../../src/lib/minutes/outline.ts';
 import { renderMinutesPdf } from '../../src/lib/server/minutes/pdf.ts';
 import {
 	ACTION_STATUS_TEXT,
@@ -16,7 +16,7 @@ import {
 	minutesFileName,
 	paragraphs,
 	watermarkText
-} from '../../src/lib/server/minutes/text.ts';
+} from '../../src/lib/minutes/text.ts';
 import {
 	docxParagraphs,
 	docxParts,

@@ -11,14 +11,7 @@
 // No $lib imports: server code reaches this file by relative path.
 import type { ActionStatus } from '../documents/shapes.ts';
 
-export const MARKING = 'OFFICIAL-SENSITIVE';
-
-export const CONFIDENTIALITY_STATEMENT =
-	'The information discussed at this MARAC is strictly confidential. It is shared only to ' +
-	'reduce the risk of serious harm and must not be disclosed to anyone outside the agencies ' +
-	'present without the agreement of the agency that provided it, except where the law ' +
-	'requires. These minutes must not be copied, forwarded or shared without the agreement of ' +
-	'the MARAC coordinator, and are held under each agency’s own information-sharing protocol.';
+export const MARKING = 'OFFICIAL-SENSITIVE' as const;
 
 export type Access = 'none' | 'read' | 'write';
 

@@ -77,7 +77,7 @@ export const QuickActionSchema = v.object({
 
 /** Issuing minutes: the first version needs no reason; later ones do (checked by the server). */
 export const IssueMinutesSchema = v.object({
-	reason: v.pipe(
+	whyNewVersion: v.pipe(
 		v.optional(v.string(), ''),
 		v.trim(),
 		v.maxLength(500, 'Keep the reason under 500 characters.')

@@ -1,6 +1,8 @@
 // Glue for the export routes (SvelteKit-aware, unlike the rest of this folder): finds the meeting,
 // asks the policy, and sends a stale step-up to /reauth.
 import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { DomainError, NotFoundError } from '../errors.ts';
 import {
 	loadMeeting,
 	RefusedError,
@@ -8,7 +10,19 @@ import {
 	type MeetingContext
 } from '../meetings/context.ts';
 import { mayExportMeeting } from '../policy/exports.ts';
-import { recordRefusedExport, stepUpFresh, type ExportActor, type ExportKind } from './index.ts';
+import {
+	attachment,
+	exportAllowance,
+	EXPORTS_PER_HOUR,
+	newExportId,
+	nextExportAt,
+	recordExport,
+	recordRefusedExport,
+	safeFilename,
+	stepUpFresh,
+	type ExportActor,
+	type ExportKind
+} from './index.ts';
 
 /** The path of /reauth that comes back to `next` afterwards. */
 export function reauthPath(next: string): string {
@@ -65,4 +79,119 @@ export async function requireStepUp(
 		});
 	}
 	redirect(303, reauthPath(next));
+}
+
+/** A plain-text answer for a refused export (the endpoint is not a page). */
+export function textResponse(status: number, message: string): Response {
+	return new Response(message, {
+		status,
+		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
+	});
+}
+
+function rateLimited(next: Date): Response {
+	const at = new Intl.DateTimeFormat('en-GB', {
+		timeZone: 'Europe/London',
+		hour: '2-digit',
+		minute: '2-digit'
+	}).format(next);
+	return textResponse(
+		429,
+		`You have made ${EXPORTS_PER_HOUR} exports in the last hour, the most allowed. You can export again after ${at}.`
+	);
+}
+
+/** What an export produced, ready to be registered and sent. */
+export interface ExportFile {
+	content: Uint8Array;
+	filename: string;
+	contentType: string;
+	/** When the form chose among kinds (minutes as DOCX or PDF); else the export's kind. */
+	kind?: ExportKind;
+	recipientUserId?: string | null;
+	recipientAgencyId?: string | null;
+	minutesVersion?: number | null;
+}
+
+export interface MeetingExport<S extends v.GenericSchema, P> {
+	meetingId: string;
+	request: Request;
+	session: { stepUpAt: Date | null };
+	user: { id: string; name: string };
+	ctx: MeetingContext;
+	kind: ExportKind;
+	schema: S;
+	/** The form page to go back to, with only identifiers from the form (never free text). */
+	back: (raw: Record<string, string>, problem?: string) => string;
+	/**
+	 * Checks the recipient (and anything else the export depends on); a DomainError sends the
+	 * person back to the form with the error's field, audited as a refused export.
+	 */
+	prepare: (loaded: LoadedMeeting, data: v.InferOutput<S>) => Promise<P>;
+	/** Renders the file; `exportId` is printed in it (watermark) and names the register row. */
+	render: (prepared: P, exportId: string, loaded: LoadedMeeting) => Promise<ExportFile>;
+	reason: (data: v.InferOutput<S>) => string;
+}
+
+/**
+ * Every export from a meeting takes the same path: the meeting and the person's role (404 / 403),
+ * a fresh step-up (else /reauth), a valid form, an acceptable recipient, the hourly limit (429),
+ * then the file, registered with its SHA-256 and audited, sent as an attachment that is never
+ * stored by the browser's cache.
+ */
+export async function runMeetingExport<S extends v.GenericSchema, P>(
+	x: MeetingExport<S, P>
+): Promise<Response> {
+	const { ctx, kind } = x;
+	let loaded: LoadedMeeting;
+	try {
+		loaded = await exportableMeeting(ctx, x.meetingId, kind);
+	} catch (e) {
+		if (e instanceof NotFoundError) return textResponse(404, e.message);
+		if (e instanceof DomainError) return textResponse(403, e.message);
+		throw e;
+	}
+	const form = await x.request.formData();
+	const raw = Object.fromEntries(
+		[...form].filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+	);
+	const actor = exportActor(ctx, loaded);
+	const target = `meeting:${loaded.meeting.id}`;
+	const refuse = (reason: 'recipient' | 'rate_limit') =>
+		recordRefusedExport(ctx.db, actor, { kind, reason, target, at: ctx.now });
+	await requireStepUp(ctx, x.session, x.back(raw), { actor, kind, target });
+	const parsed = v.safeParse(x.schema, raw);
+	if (!parsed.success) redirect(303, x.back(raw, v.getDotPath(parsed.issues[0]!) ?? 'form'));
+	let prepared: P;
+	try {
+		prepared = await x.prepare(loaded, parsed.output);
+	} catch (e) {
+		if (!(e instanceof DomainError)) throw e;
+		await refuse('recipient');
+		redirect(303, x.back(raw, e.field ?? 'form'));
+	}
+	if ((await exportAllowance(ctx.db, x.user.id, ctx.now)) <= 0) {
+		await refuse('rate_limit');
+		return rateLimited(await nextExportAt(ctx.db, x.user.id, ctx.now));
+	}
+	const id = newExportId();
+	const file = await x.render(prepared, id, loaded);
+	const filename = safeFilename(file.filename);
+	const recorded = await recordExport(ctx.db, actor, {
+		id,
+		kind: file.kind ?? kind,
+		recipientUserId: file.recipientUserId ?? null,
+		recipientAgencyId: file.recipientAgencyId ?? null,
+		minutesVersion: file.minutesVersion ?? null,
+		meetingId: loaded.meeting.id,
+		reason: x.reason(parsed.output),
+		filename,
+		content: file.content,
+		at: ctx.now
+	});
+	if (recorded.kind === 'rate-limited') {
+		await refuse('rate_limit');
+		return rateLimited(await nextExportAt(ctx.db, x.user.id, ctx.now));
+	}
+	return attachment(file.content, filename, file.contentType);
 }

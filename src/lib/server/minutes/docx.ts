@@ -20,8 +20,8 @@ import {
 } from 'docx';
 import { TextWatermark } from 'docx/watermarks';
 import type { ExportMark, Minutes } from '../../minutes/model.ts';
-import { minutesOutline, type Block, type BannerTone, type Level } from './outline.ts';
-import { PAGE_WORDS, watermarkText } from './text.ts';
+import { minutesOutline, type Block, type BannerTone, type Level } from '../../minutes/outline.ts';
+import { PAGE_WORDS, watermarkText } from '../../minutes/text.ts';
 
 const FONT = 'Arial';
 const GREY = '595959';

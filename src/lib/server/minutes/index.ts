@@ -142,11 +142,11 @@ export async function issueMinutes(
 	if (version > 1 && why.length < REASON_MIN) {
 		throw new DomainError(
 			`Say why a new version is issued (at least ${REASON_MIN} characters): every recipient of the earlier version may need to know.`,
-			'reason'
+			'whyNewVersion'
 		);
 	}
 	if (why.length > REASON_MAX) {
-		throw new DomainError(`Keep the reason under ${REASON_MAX} characters.`, 'reason');
+		throw new DomainError(`Keep the reason under ${REASON_MAX} characters.`, 'whyNewVersion');
 	}
 	const content = await assembleMinutes(ctx.db, documentsService(ctx), loaded, ctx.now);
 	const inserted = await ctx.db

@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import type * as PdfMake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces';
 import type { ExportMark, Minutes } from '../../minutes/model.ts';
-import { minutesOutline, type BannerTone, type Block, type Level } from './outline.ts';
-import { pageText, watermarkText } from './text.ts';
+import { minutesOutline, type BannerTone, type Block, type Level } from '../../minutes/outline.ts';
+import { pageText, watermarkText } from '../../minutes/text.ts';
 
 type Engine = typeof PdfMake;
 

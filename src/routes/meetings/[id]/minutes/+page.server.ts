@@ -1,4 +1,13 @@
 import { error } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/guard';
+import {
+	EXPORTS_PER_HOUR,
+	exportAllowance,
+	STEP_UP_MINUTES,
+	stepUpFresh
+} from '$lib/server/exports';
+import { reauthPath } from '$lib/server/exports/route';
+import { minutesOutline } from '$lib/minutes/outline';
 import {
 	draftMinutes,
 	issueMinutes,
@@ -12,7 +21,16 @@ import { command, meetingContext, pageFailure } from '$lib/server/meetings/route
 import { IssueMinutesSchema } from '$lib/schemas/meetings';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Why the export endpoint sent the person back here (codes only: nothing typed is in the URL). */
+const PROBLEMS: Record<string, Record<string, string>> = {
+	version: { version: 'Choose an issued version to export.' },
+	recipient: { recipient: 'Choose a member of this MARAC as the recipient.' },
+	format: { format: 'Choose Word (DOCX) or PDF.' },
+	reason: { reason: 'Say why the minutes are exported (5 to 300 characters).' }
+};
+
 export const load: PageServerLoad = async ({ params, url }) => {
+	const { session } = requireUser();
 	const ctx = await meetingContext();
 	try {
 		const overview = await minutesOverview(ctx, params.id);
@@ -43,7 +61,17 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			recipients: overview.recipients,
 			may: overview.may,
 			shown: { version: info.version, recipient },
-			minutes
+			outline: minutesOutline(minutes),
+			exporting: overview.may.export
+				? {
+						fresh: stepUpFresh(session, ctx.now),
+						reauth: reauthPath(`${url.pathname}${url.search}`),
+						remaining: await exportAllowance(ctx.db, ctx.principal.userId, ctx.now),
+						limit: EXPORTS_PER_HOUR,
+						stepUpMinutes: STEP_UP_MINUTES,
+						errors: PROBLEMS[url.searchParams.get('problem') ?? ''] ?? null
+					}
+				: null
 		};
 	} catch (e) {
 		pageFailure(e);
@@ -53,6 +81,6 @@ export const load: PageServerLoad = async ({ params, url }) => {
 export const actions: Actions = {
 	issue: ({ request, params }) =>
 		command('issue', request, IssueMinutesSchema, (ctx, d) =>
-			issueMinutes(ctx, params.id, d.reason || null)
+			issueMinutes(ctx, params.id, d.whyNewVersion || null)
 		)
 };

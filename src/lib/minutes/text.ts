@@ -1,8 +1,8 @@
 // Every word the minutes documents print that is not the meeting's own content: section titles,
 // status words, the watermark and how dates read. One place, so the DOCX and the PDF never
 // disagree (both renderers draw from the outline in outline.ts, which draws from here).
-import { ACTION_STATUS_TEXT } from '../../action-status.ts';
-import type { ExportMark, MinutesCase } from '../../minutes/model.ts';
+import { ACTION_STATUS_TEXT } from '../action-status.ts';
+import type { ExportMark, MinutesCase } from './model.ts';
 
 export const SECTION = {
 	meeting: 'Meeting',

@@ -2,7 +2,7 @@
 // out per the SafeLives minutes template (domain.md §1.7 D). Both renderers only draw these
 // blocks, so what the DOCX and the PDF say, and in which order, is decided here once. Pure: no
 // database, no clock; everything comes from the `Minutes` the access policy produced.
-import type { Minutes, MinutesAction, MinutesCase } from '../../minutes/model.ts';
+import type { Minutes, MinutesAction, MinutesCase } from './model.ts';
 import {
 	ACTION_STATUS_TEXT,
 	ALERT_TEXT,
@@ -57,6 +57,8 @@ const heading = (level: Level, value: string): Block => ({
 
 function venue(header: Minutes['header']): string {
 	const place = header.venue?.trim() ? clean(header.venue.trim()) : null;
+	// A venue that already says it is online ("Online (secure video)") is not repeated.
+	if (header.online && place && /online/i.test(place)) return place;
 	if (header.online) return place ? `${place} and ${ONLINE_TEXT.toLowerCase()}` : ONLINE_TEXT;
 	return place ?? EMPTY.text;
 }
