@@ -173,7 +173,9 @@ describe.each(testDatabases())('data return pages on $name', (backend) => {
 		expect((await client.signIn(email, DEMO_PASSWORD)).status).toBe(303);
 		return client;
 	};
+	/** The area of the export form, which is shown once the person has re-authenticated. */
 	const areaOf = async (client: Client) => {
+		await client.postForm('/reauth', { password: DEMO_PASSWORD, next: '/data-return' });
 		const html = await (await client.get('/data-return')).text();
 		return /name="area" value="([0-9a-f-]{36})"/.exec(html)![1]!;
 	};
@@ -186,10 +188,18 @@ describe.each(testDatabases())('data return pages on $name', (backend) => {
 			const html = await page.text();
 			expect(html).toContain('Marac data return');
 			expect(html).toContain('Q1 is April to June');
+			// Exporting needs a recent re-authentication; then the form is there.
+			expect(html).toContain('Confirm it’s you to export');
+			const stepped = await client.postForm('/reauth', {
+				password: DEMO_PASSWORD,
+				next: '/data-return'
+			});
+			expect(stepped.status, email).toBe(303);
 			const areaId = await areaOf(client);
 			const file = await client.postForm('/data-return/export', {
 				area: areaId,
-				quarter: '2026-Q3'
+				quarter: '2026-Q3',
+				reason: 'Quarterly return to SafeLives'
 			});
 			expect(file.status, email).toBe(200);
 			expect(file.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -201,6 +211,13 @@ describe.each(testDatabases())('data return pages on $name', (backend) => {
 		}
 		const coordinator = await as('coordinator@demo.example');
 		const areaId = await areaOf(coordinator);
+		// Without a recent re-authentication: back to /reauth, and nothing is exported.
+		const stale = await (
+			await as('chair@demo.example')
+		).postForm('/data-return/export', { area: areaId, quarter: '2026-Q3', reason: 'x'.repeat(8) });
+		expect(stale.status).toBe(303);
+		expect(stale.headers.get('location')).toMatch(/^\/reauth\?next=/);
+		expect(stale.headers.get('content-disposition')).toBeNull();
 		for (const email of ['police@demo.example', 'observer@demo.example', 'admin@demo.example']) {
 			const client = await as(email);
 			expect((await client.get('/data-return')).status, email).toBe(403);

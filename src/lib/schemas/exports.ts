@@ -31,3 +31,13 @@ export const StepUpSchema = v.object({
 	),
 	next: v.optional(v.string(), '/')
 });
+
+/** An area's aggregate figures (data return, trafficking dashboard): the reason is all we ask. */
+export const AreaExportSchema = v.object({
+	reason: v.pipe(
+		v.optional(v.string(), ''),
+		v.trim(),
+		v.nonEmpty('Say why the figures are being exported.'),
+		v.maxLength(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+	)
+});

@@ -9,11 +9,14 @@ import {
 	type LoadedMeeting,
 	type MeetingContext
 } from '../meetings/context.ts';
+import type { Database } from '../db/index.ts';
 import { mayExportMeeting } from '../policy/exports.ts';
+import { seatIn, type Principal } from '../policy/index.ts';
 import {
 	attachment,
 	exportAllowance,
 	EXPORTS_PER_HOUR,
+	STEP_UP_MINUTES,
 	newExportId,
 	nextExportAt,
 	recordExport,
@@ -113,13 +116,27 @@ export interface ExportFile {
 	minutesVersion?: number | null;
 }
 
-export interface MeetingExport<S extends v.GenericSchema, P> {
-	meetingId: string;
+/** Where an export comes from, once the person may export from it at all. */
+export interface ExportScope<L> {
+	loaded: L;
+	actor: ExportActor;
+	/** For the audit log: `meeting:<id>` or `area:<id>`. */
+	target: string;
+	meetingId: string | null;
+}
+
+export interface ExportRun<S extends v.GenericSchema, L, P> {
+	db: Database;
+	now: Date;
 	request: Request;
 	session: { stepUpAt: Date | null };
 	user: { id: string; name: string };
-	ctx: MeetingContext;
 	kind: ExportKind;
+	/**
+	 * Finds what is exported from (from the path, or identifiers in the form) and checks the
+	 * person's role: a Response refuses.
+	 */
+	scope: (raw: Record<string, string>) => Promise<ExportScope<L> | Response>;
 	schema: S;
 	/** The form page to go back to, with only identifiers from the form (never free text). */
 	back: (raw: Record<string, string>, problem?: string) => string;
@@ -127,71 +144,148 @@ export interface MeetingExport<S extends v.GenericSchema, P> {
 	 * Checks the recipient (and anything else the export depends on); a DomainError sends the
 	 * person back to the form with the error's field, audited as a refused export.
 	 */
-	prepare: (loaded: LoadedMeeting, data: v.InferOutput<S>) => Promise<P>;
+	prepare: (loaded: L, data: v.InferOutput<S>) => Promise<P>;
 	/** Renders the file; `exportId` is printed in it (watermark) and names the register row. */
-	render: (prepared: P, exportId: string, loaded: LoadedMeeting) => Promise<ExportFile>;
+	render: (prepared: P, exportId: string, loaded: L) => Promise<ExportFile>;
 	reason: (data: v.InferOutput<S>) => string;
 }
 
 /**
- * Every export from a meeting takes the same path: the meeting and the person's role (404 / 403),
- * a fresh step-up (else /reauth), a valid form, an acceptable recipient, the hourly limit (429),
- * then the file, registered with its SHA-256 and audited, sent as an attachment that is never
- * stored by the browser's cache.
+ * Every export takes the same path: what it is from and the person's role (404 / 403), a fresh
+ * step-up (else /reauth), a valid form, an acceptable recipient, the hourly limit (429), then
+ * the file, registered with its SHA-256 and audited, sent as an attachment that is never stored
+ * by the browser's cache.
  */
-export async function runMeetingExport<S extends v.GenericSchema, P>(
-	x: MeetingExport<S, P>
+export async function runExport<S extends v.GenericSchema, L, P>(
+	x: ExportRun<S, L, P>
 ): Promise<Response> {
-	const { ctx, kind } = x;
-	let loaded: LoadedMeeting;
-	try {
-		loaded = await exportableMeeting(ctx, x.meetingId, kind);
-	} catch (e) {
-		if (e instanceof NotFoundError) return textResponse(404, e.message);
-		if (e instanceof DomainError) return textResponse(403, e.message);
-		throw e;
-	}
+	const { db, now, kind } = x;
 	const form = await x.request.formData();
 	const raw = Object.fromEntries(
 		[...form].filter((entry): entry is [string, string] => typeof entry[1] === 'string')
 	);
-	const actor = exportActor(ctx, loaded);
-	const target = `meeting:${loaded.meeting.id}`;
+	const scope = await x.scope(raw);
+	if (scope instanceof Response) return scope;
+	const { actor, target } = scope;
 	const refuse = (reason: 'recipient' | 'rate_limit') =>
-		recordRefusedExport(ctx.db, actor, { kind, reason, target, at: ctx.now });
-	await requireStepUp(ctx, x.session, x.back(raw), { actor, kind, target });
+		recordRefusedExport(db, actor, { kind, reason, target, at: now });
+	if (!stepUpFresh(x.session, now)) {
+		await recordRefusedExport(db, actor, { kind, reason: 'step_up', target, at: now });
+		redirect(303, reauthPath(x.back(raw)));
+	}
 	const parsed = v.safeParse(x.schema, raw);
 	if (!parsed.success) redirect(303, x.back(raw, v.getDotPath(parsed.issues[0]!) ?? 'form'));
 	let prepared: P;
 	try {
-		prepared = await x.prepare(loaded, parsed.output);
+		prepared = await x.prepare(scope.loaded, parsed.output);
 	} catch (e) {
 		if (!(e instanceof DomainError)) throw e;
 		await refuse('recipient');
 		redirect(303, x.back(raw, e.field ?? 'form'));
 	}
-	if ((await exportAllowance(ctx.db, x.user.id, ctx.now)) <= 0) {
+	if ((await exportAllowance(db, x.user.id, now)) <= 0) {
 		await refuse('rate_limit');
-		return rateLimited(await nextExportAt(ctx.db, x.user.id, ctx.now));
+		return rateLimited(await nextExportAt(db, x.user.id, now));
 	}
 	const id = newExportId();
-	const file = await x.render(prepared, id, loaded);
+	const file = await x.render(prepared, id, scope.loaded);
 	const filename = safeFilename(file.filename);
-	const recorded = await recordExport(ctx.db, actor, {
+	const recorded = await recordExport(db, actor, {
 		id,
 		kind: file.kind ?? kind,
 		recipientUserId: file.recipientUserId ?? null,
 		recipientAgencyId: file.recipientAgencyId ?? null,
 		minutesVersion: file.minutesVersion ?? null,
-		meetingId: loaded.meeting.id,
+		meetingId: scope.meetingId,
 		reason: x.reason(parsed.output),
 		filename,
 		content: file.content,
-		at: ctx.now
+		at: now
 	});
 	if (recorded.kind === 'rate-limited') {
 		await refuse('rate_limit');
-		return rateLimited(await nextExportAt(ctx.db, x.user.id, ctx.now));
+		return rateLimited(await nextExportAt(db, x.user.id, now));
 	}
 	return attachment(file.content, filename, file.contentType);
+}
+
+export type MeetingExport<S extends v.GenericSchema, P> = Omit<
+	ExportRun<S, LoadedMeeting, P>,
+	'db' | 'now' | 'scope'
+> & { ctx: MeetingContext; meetingId: string };
+
+/** An export from a meeting: only its area's coordinator or chair (exportableMeeting). */
+export function runMeetingExport<S extends v.GenericSchema, P>(
+	x: MeetingExport<S, P>
+): Promise<Response> {
+	const { ctx } = x;
+	return runExport({
+		...x,
+		db: ctx.db,
+		now: ctx.now,
+		scope: async () => {
+			try {
+				const loaded = await exportableMeeting(ctx, x.meetingId, x.kind);
+				return {
+					loaded,
+					actor: exportActor(ctx, loaded),
+					target: `meeting:${loaded.meeting.id}`,
+					meetingId: loaded.meeting.id
+				};
+			} catch (e) {
+				if (e instanceof NotFoundError) return textResponse(404, e.message);
+				if (e instanceof DomainError) return textResponse(403, e.message);
+				throw e;
+			}
+		}
+	});
+}
+
+/** The exporter as the audit log and register record them, acting through their seat in an area. */
+export function areaExportActor(
+	signedIn: { principal: Principal; session: { id: string } },
+	areaId: string,
+	ip: string | null
+): ExportActor {
+	const seat = seatIn(signedIn.principal, areaId);
+	return {
+		userId: signedIn.principal.userId,
+		sessionId: signedIn.session.id,
+		areaId,
+		agencyId: seat?.agencyId ?? null,
+		role: seat?.role ?? null,
+		ip
+	};
+}
+
+export interface ExportGate {
+	/** Stepped up in the last few minutes: the form can be shown. */
+	fresh: boolean;
+	/** /reauth, coming back to this page. */
+	reauth: string;
+	remaining: number;
+	limit: number;
+	stepUpMinutes: number;
+	/** Why the export endpoint sent the person back (from the `problem` code in the URL). */
+	errors: Record<string, string> | null;
+}
+
+/** What a page with an export form needs to know before showing it. */
+export async function exportGate(
+	db: Database,
+	session: { stepUpAt: Date | null },
+	userId: string,
+	now: Date,
+	url: URL,
+	problems: Record<string, string>
+): Promise<ExportGate> {
+	const problem = url.searchParams.get('problem') ?? '';
+	return {
+		fresh: stepUpFresh(session, now),
+		reauth: reauthPath(`${url.pathname}${url.search}`),
+		remaining: await exportAllowance(db, userId, now),
+		limit: EXPORTS_PER_HOUR,
+		stepUpMinutes: STEP_UP_MINUTES,
+		errors: problem in problems ? { [problem]: problems[problem]! } : null
+	};
 }

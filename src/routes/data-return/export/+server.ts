@@ -1,53 +1,64 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { record } from '$lib/server/audit';
-import { requestMeta } from '$lib/server/guard';
-import { seatIn } from '$lib/server/policy';
+import { runtime } from '$lib/server/app';
+import { requireUser, requestMeta } from '$lib/server/guard';
 import { mayExportDataReturn } from '$lib/server/policy/dashboards';
 import { dataReturnCsv } from '$lib/server/data-return/export';
 import { dataReturnRequest } from '$lib/server/data-return/route';
+import { areaExportActor, runExport, textResponse } from '$lib/server/exports/route';
+import { AreaExportSchema } from '$lib/schemas/exports';
 import type { RequestHandler } from './$types';
 
-const ExportSchema = v.object({
-	area: v.pipe(v.string(), v.uuid()),
-	quarter: v.pipe(v.string(), v.regex(/^\d{4}-Q[1-4]$/))
-});
+const isUuid = (value: unknown): value is string => v.is(v.pipe(v.string(), v.uuid()), value);
+const isQuarter = (value: unknown): value is string =>
+	typeof value === 'string' && /^\d{4}-Q[1-4]$/.test(value);
 
-/** The quarter's data return with small numbers suppressed, as a download. */
+/**
+ * The quarter's data return with small numbers suppressed, as a download: aggregate figures, but
+ * an export all the same (step-up, reason, register, hourly limit).
+ */
 export const POST: RequestHandler = async ({ request }) => {
-	const form = Object.fromEntries(await request.formData());
-	const parsed = v.safeParse(ExportSchema, form);
-	if (!parsed.success) error(400, 'Choose an area and a quarter.');
-	const { rt, area, principal, session, quarter } = await dataReturnRequest(
-		parsed.output.area,
-		parsed.output.quarter
-	);
-	if (!mayExportDataReturn(principal, area.id)) error(404, 'Area not found.');
-	// EXPORT-INFRA: step-up + register + rate limit wrap here
-	const file = await dataReturnCsv(rt.db, area, quarter, rt.now());
-	const seat = seatIn(principal, area.id);
-	await record(
-		rt.db,
-		{
-			userId: principal.userId,
-			sessionId: session.id,
-			areaId: area.id,
-			agencyId: seat?.agencyId,
-			role: seat?.role,
-			ip: requestMeta().ip
+	const signedIn = requireUser();
+	const rt = await runtime();
+	const now = rt.now();
+	return runExport({
+		db: rt.db,
+		now,
+		request,
+		session: signedIn.session,
+		user: signedIn.user,
+		kind: 'data_return_csv',
+		schema: AreaExportSchema,
+		scope: async (raw) => {
+			if (!isUuid(raw.area) || !isQuarter(raw.quarter)) {
+				return textResponse(400, 'Choose an area and a quarter.');
+			}
+			const { area, quarter } = await dataReturnRequest(raw.area, raw.quarter);
+			if (!mayExportDataReturn(signedIn.principal, area.id)) {
+				return textResponse(404, 'Area not found.');
+			}
+			return {
+				loaded: { area, quarter },
+				actor: areaExportActor(signedIn, area.id, requestMeta().ip),
+				target: `area:${area.id}`,
+				meetingId: null
+			};
 		},
-		{
-			action: 'export',
-			outcome: 'success',
-			target: `area:${area.id}`,
-			details: { kind: 'data-return', quarter: quarter.key, filename: file.filename }
-		}
-	);
-	return new Response(file.bytes, {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${file.filename}"`,
-			'cache-control': 'no-store'
-		}
+		back: (raw, problem) => {
+			const query = new URLSearchParams();
+			if (isUuid(raw.area)) query.set('area', raw.area);
+			if (isQuarter(raw.quarter)) query.set('quarter', raw.quarter);
+			if (problem) query.set('problem', problem);
+			return `/data-return?${query}`;
+		},
+		prepare: async (loaded) => loaded,
+		render: async ({ area, quarter }) => {
+			const file = await dataReturnCsv(rt.db, area, quarter, now);
+			return {
+				content: file.bytes,
+				filename: file.filename,
+				contentType: 'text/csv; charset=utf-8'
+			};
+		},
+		reason: (data) => data.reason
 	});
 };

@@ -1,12 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/guard';
-import {
-	EXPORTS_PER_HOUR,
-	exportAllowance,
-	STEP_UP_MINUTES,
-	stepUpFresh
-} from '$lib/server/exports';
-import { reauthPath } from '$lib/server/exports/route';
+import { exportGate } from '$lib/server/exports/route';
 import { minutesOutline } from '$lib/minutes/outline';
 import {
 	draftMinutes,
@@ -22,11 +16,11 @@ import { IssueMinutesSchema } from '$lib/schemas/meetings';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Why the export endpoint sent the person back here (codes only: nothing typed is in the URL). */
-const PROBLEMS: Record<string, Record<string, string>> = {
-	version: { version: 'Choose an issued version to export.' },
-	recipient: { recipient: 'Choose a member of this MARAC as the recipient.' },
-	format: { format: 'Choose Word (DOCX) or PDF.' },
-	reason: { reason: 'Say why the minutes are exported (5 to 300 characters).' }
+const PROBLEMS: Record<string, string> = {
+	version: 'Choose an issued version to export.',
+	recipient: 'Choose a member of this MARAC as the recipient.',
+	format: 'Choose Word (DOCX) or PDF.',
+	reason: 'Say why the minutes are exported (5 to 300 characters).'
 };
 
 export const load: PageServerLoad = async ({ params, url }) => {
@@ -63,14 +57,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			shown: { version: info.version, recipient },
 			outline: minutesOutline(minutes),
 			exporting: overview.may.export
-				? {
-						fresh: stepUpFresh(session, ctx.now),
-						reauth: reauthPath(`${url.pathname}${url.search}`),
-						remaining: await exportAllowance(ctx.db, ctx.principal.userId, ctx.now),
-						limit: EXPORTS_PER_HOUR,
-						stepUpMinutes: STEP_UP_MINUTES,
-						errors: PROBLEMS[url.searchParams.get('problem') ?? ''] ?? null
-					}
+				? await exportGate(ctx.db, session, ctx.principal.userId, ctx.now, url, PROBLEMS)
 				: null
 		};
 	} catch (e) {
