@@ -103,7 +103,8 @@ export async function createPostgresDatabase(
 	};
 }
 
-function postgresBackend(baseUrl: string): Backend {
+/** PostgreSQL at `baseUrl` (any server: the shared one, or a private cluster a test runs). */
+export function postgresBackend(baseUrl: string): Backend {
 	return {
 		name: 'postgres',
 		async open() {

@@ -84,21 +84,47 @@ export async function sessionCookie(h: Harness, email: string): Promise<string> 
 	return (await signedIn(h, email)).cookie;
 }
 
-export function socketClass(cookie: string, origin = ORIGIN) {
+/** `origin` may be a function: read at each (re)connection, for a server that moved port. */
+export function socketClass(cookie: string, origin: string | (() => string) = ORIGIN) {
 	return class extends WebSocket {
 		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin } });
+			const sent = typeof origin === 'function' ? origin() : origin;
+			super(url, protocols, { headers: { cookie, origin: sent } });
 		}
 	};
 }
 
-/** A stock y-websocket client (no BroadcastChannel, no periodic resync). */
-export function provider(h: Harness, name: string, cookie: string, doc = new Y.Doc()) {
-	return new WebsocketProvider(h.url, name, doc, {
-		WebSocketPolyfill: socketClass(cookie) as unknown as typeof globalThis.WebSocket,
+export interface ProviderOptions {
+	origin?: string | (() => string);
+	doc?: Y.Doc;
+	/** The stock client's reconnect back-off ceiling (its default is 2.5 s). */
+	maxBackoffTime?: number;
+}
+
+/**
+ * A stock y-websocket client (no BroadcastChannel, no periodic resync) for any server:
+ * `url` is `ws://host:port/sync`.
+ */
+export function syncProvider(
+	url: string,
+	name: string,
+	cookie: string,
+	options: ProviderOptions = {}
+) {
+	return new WebsocketProvider(url, name, options.doc ?? new Y.Doc(), {
+		WebSocketPolyfill: socketClass(
+			cookie,
+			options.origin
+		) as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
-		resyncInterval: -1
+		resyncInterval: -1,
+		...(options.maxBackoffTime ? { maxBackoffTime: options.maxBackoffTime } : {})
 	});
+}
+
+/** A stock y-websocket client on the in-process harness. */
+export function provider(h: Harness, name: string, cookie: string, doc = new Y.Doc()) {
+	return syncProvider(h.url, name, cookie, { doc });
 }
 
 export function synced(p: WebsocketProvider): Promise<void> {

@@ -37,6 +37,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 			// connection lost during it (Postgres restarting) is an unhandled rejection, which ends
 			// the process. Drizzle reads and writes arrays itself, so nothing needs the fetched types.
 			fetch_types: false,
+			// postgres.js waits 3^n/100 s (up to 20 s) before reconnecting, n counting every failed
+			// connection attempt of the whole pool. During a one-second PostgreSQL restart the
+			// portal's steady queries (access watch, upgrades, health checks) fail enough attempts
+			// to keep it offline for ~20 s after PostgreSQL is back, every request hanging. Retry
+			// within a second instead: a refused connection costs nothing.
+			backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1),
 			onnotice: () => {},
 			connection: { application_name: 'marac-portal' }
 		});
