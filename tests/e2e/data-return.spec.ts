@@ -8,7 +8,7 @@ import { expect, expectClean, expectNoAxeViolations, signIn, test } from './fixt
 test('the coordinator sees the data return with charts and tables, and downloads it', async ({
 	page,
 	problems
-}) => {
+}, testInfo) => {
 	await signIn(page, 'coordinator@demo.example');
 	await page
 		.getByRole('navigation', { name: 'Main' })
@@ -46,6 +46,7 @@ test('the coordinator sees the data return with charts and tables, and downloads
 		page.getByRole('figure', { name: 'Repeat rate per quarter against the expected range' })
 	).toContainText('Expected range');
 	await expectNoAxeViolations(page, 'the data return');
+	await page.screenshot({ path: testInfo.outputPath('data-return.png'), fullPage: true });
 
 	const download = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'Download the data return (CSV)' }).click();
