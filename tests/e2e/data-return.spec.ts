@@ -46,7 +46,12 @@ test('the coordinator sees the data return with charts and tables, and downloads
 		page.getByRole('figure', { name: 'Repeat rate per quarter against the expected range' })
 	).toContainText('Expected range');
 	await expectNoAxeViolations(page, 'the data return');
-	await page.screenshot({ path: testInfo.outputPath('data-return.png'), fullPage: true });
+	// The four charts (their container), to look at the labels and reference marks.
+	await page
+		.getByRole('figure')
+		.first()
+		.locator('xpath=..')
+		.screenshot({ path: testInfo.outputPath('data-return-charts.png') });
 
 	const download = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'Download the data return (CSV)' }).click();
