@@ -164,6 +164,7 @@ test('the interpreter need shows on the register, the case, the meeting agenda a
 	const box = (await current.boundingBox())!;
 	await page.screenshot({
 		path: testInfo.outputPath('live-case-strip.png'),
+		fullPage: true,
 		clip: { ...box, height: Math.min(box.height, 520) }
 	});
 	await page.getByRole('button', { name: 'End the meeting' }).click();
