@@ -8,7 +8,7 @@ import { expect, expectClean, expectNoAxeViolations, signIn, test } from './fixt
 test('the coordinator sees the data return with charts and tables, and downloads it', async ({
 	page,
 	problems
-}) => {
+}, testInfo) => {
 	await signIn(page, 'coordinator@demo.example');
 	await page
 		.getByRole('navigation', { name: 'Main' })
@@ -46,6 +46,12 @@ test('the coordinator sees the data return with charts and tables, and downloads
 		page.getByRole('figure', { name: 'Repeat rate per quarter against the expected range' })
 	).toContainText('Expected range');
 	await expectNoAxeViolations(page, 'the data return');
+	// The four charts (their container), to look at the labels and reference marks.
+	await page
+		.getByRole('figure')
+		.first()
+		.locator('xpath=..')
+		.screenshot({ path: testInfo.outputPath('data-return-charts.png') });
 
 	const download = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'Download the data return (CSV)' }).click();

@@ -103,7 +103,7 @@ test('a support worker fills in the pathway; alerts follow; the coordinator sees
 
 test('the interpreter need shows on the register, the case, the meeting agenda and actions', async ({
 	page
-}) => {
+}, testInfo) => {
 	await signIn(page, 'coordinator@demo.example');
 	await page.goto('/cases?q=DEMO-0008');
 	await expect(page.getByRole('row').filter({ hasText: 'DEMO-0008' })).toContainText(
@@ -150,6 +150,23 @@ test('the interpreter need shows on the register, the case, the meeting agenda a
 	await expect(
 		page.locator('#pathway').getByText('Interpreter needed: Vietnamese, female')
 	).toBeVisible();
+	// The strip under the case reference carries the pathway's alerts (the first test left an
+	// overdue RG decision and two third-party cancellations), level in words, and the deadline.
+	const strip = current.getByTestId('case-pathway-alerts');
+	await expect(strip).toContainText('NRM: Awaiting reasonable-grounds decision');
+	await expect(strip).toContainText(/Urgent:\s*Reasonable-grounds decision \d+ days overdue/);
+	await expect(strip).toContainText(/Urgent:\s*2 appointments cancelled by someone else/);
+	await expect(strip).toContainText(
+		/Next deadline: Reasonable-grounds decision due: 2026-01-12,\s*\d+ days ago \(overdue\)/
+	);
+	await expectNoAxeViolations(page, 'live meeting with pathway alerts');
+	// The top of the region (the workspace follows it): the reference, the facts and the strip.
+	const box = (await current.boundingBox())!;
+	await page.screenshot({
+		path: testInfo.outputPath('live-case-strip.png'),
+		fullPage: true,
+		clip: { ...box, height: Math.min(box.height, 520) }
+	});
 	await page.getByRole('button', { name: 'End the meeting' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Meeting ended' })).toBeVisible();
 	// Actions on the case remind whoever contacts the person.

@@ -21,6 +21,7 @@ import {
 	traffickingCsv,
 	traffickingFigures
 } from '../../src/lib/server/trafficking/dashboard.ts';
+import { casePathwayAlerts } from '../../src/lib/server/trafficking/case-alerts.ts';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import {
 	Client,
@@ -193,6 +194,45 @@ describe.each(testDatabases())('trafficking figures on $name', (backend) => {
 		expect(await listed('coordinator@demo.example')).toEqual(['DEMO-0007', 'DEMO-0009']);
 		// The aggregate figures name nobody and still count everyone.
 		expect((await traffickingFigures(t.db, areaId, NOW)).people).toBe(3);
+	});
+
+	it('one case’s alerts (the live meeting strip) only for those who may read its pathway', async () => {
+		// Runs after the exclusions above: the chair's agency is out of DEMO-0007, the coordinator
+		// personally out of DEMO-0008.
+		const byRef = async (reference: string) =>
+			(await t.db.select().from(cases).where(eq(cases.reference, reference)))[0]!.id;
+		const alertsOf = async (email: string, reference: string) =>
+			casePathwayAlerts(t.db, await principal(email), await byRef(reference), NOW);
+
+		// An observer may read the pathway, so sees its alerts, most urgent first.
+		const seen = await alertsOf('observer@demo.example', 'DEMO-0008');
+		expect(seen?.reference).toBe('DEMO-0008');
+		expect(seen?.stage).toBe('awaiting_cg');
+		expect(seen?.alerts.map((a) => [a.key, a.level])).toEqual([
+			['third_party_cancellations', 'urgent'],
+			['interpreter_needed', 'warning'],
+			['cg_pending', 'info']
+		]);
+		// 20 Aug 2026 + 30 days: the recovery period's minimum has passed, CG still pending.
+		expect(seen?.nextDeadline).toMatchObject({ key: 'recovery_end', date: '2026-09-19' });
+		expect((await alertsOf('police@demo.example', 'DEMO-0008'))?.alerts).toHaveLength(3);
+		// A case without a pathway yet still says what the referral said.
+		expect(
+			(await alertsOf('observer@demo.example', 'DEMO-0009'))?.alerts.map((a) => a.key)
+		).toEqual(['interpreter_needed']);
+
+		// Refused: an excluded agency, an excluded person, the administrator, a domestic-abuse
+		// case (no pathway), and ids that are not cases.
+		expect(await alertsOf('chair@demo.example', 'DEMO-0007')).toBeNull();
+		expect(await alertsOf('police@demo.example', 'DEMO-0007')).toBeNull();
+		expect(await alertsOf('coordinator@demo.example', 'DEMO-0008')).toBeNull();
+		expect(await alertsOf('admin@demo.example', 'DEMO-0008')).toBeNull();
+		expect(await alertsOf('coordinator@demo.example', 'DEMO-0001')).toBeNull();
+		const coordinator = await principal('coordinator@demo.example');
+		expect(await casePathwayAlerts(t.db, coordinator, 'not-a-case', NOW)).toBeNull();
+		expect(
+			await casePathwayAlerts(t.db, coordinator, '00000000-0000-4000-8000-000000000000', NOW)
+		).toBeNull();
 	});
 });
 

@@ -119,3 +119,26 @@ export function whenText(daysLeft: number): string {
 	if (daysLeft === 0) return 'Today';
 	return daysLeft > 0 ? `In ${days(daysLeft)}` : `${days(-daysLeft)} ago (overdue)`;
 }
+
+export interface CompactAlerts {
+	/** The alerts to show: every urgent one, then the most serious others up to `max`. */
+	shown: Alert[];
+	/** How many alerts were left out (shown in full on the case's pathway). */
+	more: number;
+}
+
+/**
+ * A short list for a compact strip (the live meeting's case facts): urgent alerts are never
+ * left out, even beyond `max`; the rest fill up to `max` in the order given (most serious
+ * first). `omit` drops alerts the strip says another way (e.g. the interpreter line).
+ */
+export function compactAlerts(
+	alerts: Alert[],
+	{ max = 3, omit = [] }: { max?: number; omit?: Alert['key'][] } = {}
+): CompactAlerts {
+	const kept = alerts.filter((a) => !omit.includes(a.key));
+	const urgent = kept.filter((a) => a.level === 'urgent');
+	const others = kept.filter((a) => a.level !== 'urgent');
+	const shown = [...urgent, ...others.slice(0, Math.max(0, max - urgent.length))];
+	return { shown, more: kept.length - shown.length };
+}

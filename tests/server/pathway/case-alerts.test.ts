@@ -3,6 +3,7 @@ import {
 	caseAlertList,
 	caseAlerts,
 	compareCaseAlerts,
+	compactAlerts,
 	nextOpenDeadline,
 	whenText,
 	type CaseAlertInput,
@@ -156,5 +157,48 @@ describe('whenText', () => {
 		expect(whenText(12)).toBe('In 12 days');
 		expect(whenText(-1)).toBe('1 day ago (overdue)');
 		expect(whenText(-19)).toBe('19 days ago (overdue)');
+	});
+});
+
+describe('compactAlerts (the live meeting strip)', () => {
+	const alert = (key: Alert['key'], level: Alert['level']): Alert => ({ key, level, text: key });
+	const all = [
+		alert('rg_overdue', 'urgent'),
+		alert('third_party_cancellations', 'urgent'),
+		alert('interpreter_needed', 'warning'),
+		alert('no_gp', 'warning'),
+		alert('mental_health_waiting', 'warning'),
+		alert('cg_pending', 'info')
+	];
+	const keys = (c: { shown: Alert[] }) => c.shown.map((a) => a.key);
+
+	it('keeps the most serious up to the limit and counts the rest', () => {
+		const c = compactAlerts(all, { max: 3 });
+		expect(keys(c)).toEqual(['rg_overdue', 'third_party_cancellations', 'interpreter_needed']);
+		expect(c.more).toBe(3);
+	});
+
+	it('never leaves out an urgent alert, even past the limit', () => {
+		const c = compactAlerts(all, { max: 1 });
+		expect(keys(c)).toEqual(['rg_overdue', 'third_party_cancellations']);
+		expect(c.more).toBe(4);
+	});
+
+	it('drops what the strip says another way, without counting it', () => {
+		const c = compactAlerts(all, { max: 4, omit: ['interpreter_needed'] });
+		expect(keys(c)).toEqual([
+			'rg_overdue',
+			'third_party_cancellations',
+			'no_gp',
+			'mental_health_waiting'
+		]);
+		expect(c.more).toBe(1);
+	});
+
+	it('handles no alerts', () => {
+		expect(compactAlerts([])).toEqual({ shown: [], more: 0 });
+		expect(
+			compactAlerts([alert('interpreter_needed', 'warning')], { omit: ['interpreter_needed'] })
+		).toEqual({ shown: [], more: 0 });
 	});
 });

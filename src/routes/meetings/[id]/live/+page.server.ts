@@ -4,6 +4,7 @@ import { parseForm } from '$lib/server/forms';
 import { runtime } from '$lib/server/app';
 import { requestMeta, requireUser } from '$lib/server/guard';
 import { loadCaseWorkspace } from '$lib/server/workspace';
+import { casePathwayAlerts } from '$lib/server/trafficking/case-alerts';
 import {
 	confirmConfidentiality,
 	endMeeting,
@@ -31,7 +32,13 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			view.stage === 'live' && view.currentCaseId
 				? await loadCaseWorkspace(await runtime(), requireUser(), view.currentCaseId, requestMeta())
 				: null;
-		return { ...view, workspace, serverNow: ctx.now.toISOString() };
+		// A trafficking case's alerts and next deadline for the case-facts strip, from the pathway
+		// projection for today; null unless this attendee may read the case's pathway.
+		const pathwayAlerts =
+			workspace && view.currentCaseId
+				? await casePathwayAlerts(ctx.db, ctx.principal, view.currentCaseId, ctx.now)
+				: null;
+		return { ...view, workspace, pathwayAlerts, serverNow: ctx.now.toISOString() };
 	} catch (e) {
 		pageFailure(e);
 	}
