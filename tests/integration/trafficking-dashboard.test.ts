@@ -264,7 +264,13 @@ describe.each(testDatabases())('trafficking dashboard pages on $name', (backend)
 			expect(html).toContain('Cases needing attention');
 			expect(html).toMatch(/>DEMO-0008<\/a>/);
 			expect(html).toMatch(/Check:<\/strong>\s*Interpreter needed: Vietnamese/);
-			const file = await client.get('/trafficking/export.csv');
+			expect(html).toContain('Confirm it’s you to export');
+			const areaId = /name="area" value="([0-9a-f-]{36})"/.exec(html)?.[1];
+			const posted = (reason = 'Quarterly report to the partnership') =>
+				client.postForm('/trafficking/export', { area: areaId ?? '', reason });
+			expect((await posted()).headers.get('location')).toMatch(/^\/reauth\?next=/);
+			await client.postForm('/reauth', { password: DEMO_PASSWORD, next: '/trafficking' });
+			const file = await posted();
 			expect(file.status).toBe(200);
 			expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
 			expect(file.headers.get('cache-control')).toContain('no-store');
@@ -276,7 +282,9 @@ describe.each(testDatabases())('trafficking dashboard pages on $name', (backend)
 		for (const email of ['police@demo.example', 'observer@demo.example', 'admin@demo.example']) {
 			const client = await as(email);
 			expect((await client.get('/trafficking')).status, email).toBe(403);
-			expect((await client.get('/trafficking/export.csv')).status, email).toBe(403);
+			const post = await client.postForm('/trafficking/export', { reason: 'For the record' });
+			expect(post.status, email).toBe(403);
+			expect(post.headers.get('content-disposition')).toBeNull();
 		}
 		const coordinator = await as('coordinator@demo.example');
 		const foreign = '00000000-0000-4000-8000-000000000000';

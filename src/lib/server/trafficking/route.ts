@@ -6,11 +6,10 @@ import { requireUser } from '../guard.ts';
 import { areas } from '../db/schema/index.ts';
 import { figureAreas } from '../policy/dashboards.ts';
 
-export async function figuresArea(url: URL) {
+export async function figuresArea(asked: string | null) {
 	const signedIn = requireUser();
 	const allowed = figureAreas(signedIn.principal);
 	if (allowed.length === 0) error(403, 'Only the coordinator and chair see area figures.');
-	const asked = url.searchParams.get('area');
 	const areaId = asked ?? allowed[0]!;
 	if (!allowed.includes(areaId)) error(404, 'Area not found.');
 	const rt = await runtime();
