@@ -22,7 +22,13 @@ import {
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { documentName } from '../../src/lib/documents/names.ts';
 import { appendParagraphs } from '../../src/lib/documents/rich-text.ts';
-import { addAction, planDoc, restrictedDoc, notesDoc } from '../../src/lib/documents/shapes.ts';
+import {
+	addAction,
+	notesDoc,
+	pathwayDoc,
+	planDoc,
+	restrictedDoc
+} from '../../src/lib/documents/shapes.ts';
 import { DomainError, NotFoundError } from '../../src/lib/server/errors.ts';
 import { RefusedError, type MeetingContext } from '../../src/lib/server/meetings/index.ts';
 import {
@@ -206,6 +212,32 @@ describe.each(testDatabases())('minutes on $name', (backend) => {
 			.update(caseExclusions)
 			.set({ liftedAt: new Date() })
 			.where(eq(caseExclusions.userId, people.get('chair')!));
+	});
+
+	it('shows a trafficking case’s interpreter need, key dates and alerts from its pathway', async () => {
+		const [fana] = await t.db.select().from(cases).where(eq(cases.reference, 'DEMO-0007'));
+		await h.runtime.documents!.edit(
+			documentName({ kind: 'pathway', caseId: fana!.id }),
+			{ userId: people.get('third-sector')! },
+			(doc) => {
+				const fields = pathwayDoc.fields(doc);
+				fields.set('interpreterNeeded', 'yes');
+				fields.set('preferredLanguage', 'Tigrinya');
+				fields.set('dialect', 'Asmara');
+				fields.set('interpreterGender', 'female');
+				fields.set('nrmReferralDate', '2026-01-05');
+			}
+		);
+		const m = await minutesAs('coordinator', 'police');
+		const section = m.cases.find((c) => c.caseId === fana!.id)!;
+		expect(section.interpreter).toBe(
+			'Interpreter needed: Tigrinya (Asmara), female; never use a companion or family member'
+		);
+		expect(section.pathway?.stage).toBe('Awaiting reasonable-grounds decision');
+		expect(section.pathway?.keyDates.map((d) => d.date)).toContain('2026-01-12');
+		expect(section.pathway?.alerts.some((a) => a.level === 'urgent')).toBe(true);
+		// A domestic-abuse case has no pathway part.
+		expect(m.cases.find((c) => c.caseId === caseId)!.pathway).toBeNull();
 	});
 
 	it('refuses a recipient outside the area, disabled, or an administrator', async () => {
