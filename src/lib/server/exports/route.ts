@@ -10,6 +10,9 @@ import {
 	type MeetingContext
 } from '../meetings/context.ts';
 import type { Database } from '../db/index.ts';
+import { runtime } from '../app.ts';
+import { requestMeta, requireUser } from '../guard.ts';
+import { AreaExportSchema } from '../../schemas/exports.ts';
 import { mayExportMeeting } from '../policy/exports.ts';
 import { seatIn, type Principal } from '../policy/index.ts';
 import {
@@ -288,4 +291,56 @@ export async function exportGate(
 		stepUpMinutes: STEP_UP_MINUTES,
 		errors: problem in problems ? { [problem]: problems[problem]! } : null
 	};
+}
+
+export interface AreaExport<L extends { id: string }> {
+	request: Request;
+	kind: ExportKind;
+	/** The page the form is on (`/data-return`), to come back to. */
+	page: string;
+	/** Form fields that identify what is exported (area, quarter…): kept when sending back. */
+	keep: Record<string, (value: string) => boolean>;
+	/** The area (and anything else) asked for; throws the page's own 400/403/404. */
+	scope: (raw: Record<string, string>) => Promise<L>;
+	render: (loaded: L, now: Date) => Promise<ExportFile>;
+}
+
+/**
+ * An export of an area's aggregate figures (the data return, the trafficking dashboard): a
+ * reason is all the form asks; the rest is the one export path.
+ */
+export async function runAreaExport<L extends { id: string }>(x: AreaExport<L>): Promise<Response> {
+	const signedIn = requireUser();
+	const rt = await runtime();
+	const now = rt.now();
+	return runExport({
+		db: rt.db,
+		now,
+		request: x.request,
+		session: signedIn.session,
+		user: signedIn.user,
+		kind: x.kind,
+		schema: AreaExportSchema,
+		scope: async (raw) => {
+			const loaded = await x.scope(raw);
+			return {
+				loaded,
+				actor: areaExportActor(signedIn, loaded.id, requestMeta().ip),
+				target: `area:${loaded.id}`,
+				meetingId: null
+			};
+		},
+		back: (raw, problem) => {
+			const query = new URLSearchParams();
+			for (const [name, valid] of Object.entries(x.keep)) {
+				const value = raw[name];
+				if (value !== undefined && valid(value)) query.set(name, value);
+			}
+			if (problem) query.set('problem', problem);
+			return query.size ? `${x.page}?${query}` : x.page;
+		},
+		prepare: async (loaded) => loaded,
+		render: (loaded) => x.render(loaded, now),
+		reason: (data) => data.reason
+	});
 }
