@@ -3,7 +3,14 @@
  * the four charts (each with its table), downloads the suppressed CSV; agency representatives
  * neither see the link nor open the page.
  */
-import { expect, expectClean, expectNoAxeViolations, signIn, test } from './fixtures.ts';
+import {
+	DEMO_PASSWORD,
+	expect,
+	expectClean,
+	expectNoAxeViolations,
+	signIn,
+	test
+} from './fixtures.ts';
 
 test('the coordinator sees the data return with charts and tables, and downloads it', async ({
 	page,
@@ -53,6 +60,14 @@ test('the coordinator sees the data return with charts and tables, and downloads
 		.locator('xpath=..')
 		.screenshot({ path: testInfo.outputPath('data-return-charts.png') });
 
+	// Exporting asks for the password again, then a reason for the exports register.
+	await page.getByRole('link', { name: 'Confirm it’s you to export' }).click();
+	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await expect(page).toHaveURL(/\/data-return/);
+	await page
+		.getByLabel('Why are you exporting the data return?')
+		.fill('Quarterly return to SafeLives');
 	const download = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'Download the data return (CSV)' }).click();
 	const file = await download;
