@@ -367,9 +367,17 @@ async function startOurs(): Promise<Running> {
 					};
 					const typical: string[] = [];
 					const spare: string[] = [];
+					// Documents the demo data already stores (agency documents with actions) would
+					// clash with the seeded states and log rows: only empty documents are used.
+					const stored = new Set(
+						[
+							...(await db.select({ name: docSnapshots.docName }).from(docSnapshots)),
+							...(await db.selectDistinct({ name: docUpdates.docName }).from(docUpdates))
+						].map((r) => r.name)
+					);
 					for (const c of await db.select({ id: cases.id }).from(cases)) {
 						for (const d of (await caseDocuments(db, principal, c.id, new Date())) ?? []) {
-							if (d.access !== 'write') continue;
+							if (d.access !== 'write' || stored.has(d.name)) continue;
 							if (/:(plan|agency:[^:]+)$/.test(d.name)) typical.push(d.name);
 							else spare.push(d.name);
 						}
