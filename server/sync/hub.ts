@@ -88,6 +88,12 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 
 	// Projections run after changes, coalesced per document, one at a time per document.
 	const projecting = new Map<string, { running: Promise<void>; again: boolean }>();
+	/**
+	 * What this process last wrote to each open document's read model: an edit that leaves it
+	 * unchanged (text the read model does not hold) costs no database transaction. Forgotten
+	 * when the document unloads, so the first projection after a load always writes.
+	 */
+	const projected = new Map<string, string>();
 	function project(name: string) {
 		const projector = projectorFor(name);
 		if (!projector) return;
@@ -104,7 +110,12 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 				const room = await rooms.get(name);
 				if (!room) break;
 				try {
-					await projector.project(db, projector.ref, name, room.doc);
+					const content = projector.read(room.doc);
+					if (content && projected.get(name) !== content.key) {
+						projected.delete(name); // unknown until this write has committed
+						await projector.write(db, name, content.value);
+						projected.set(name, content.key);
+					}
 				} catch (error) {
 					log.error({ doc: name, error: String(error) }, 'projection failed');
 				}
@@ -195,6 +206,7 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		await projecting.get(name)?.running;
 		if (room.peers.size > 0) return;
 		rooms.delete(name);
+		projected.delete(name);
 		await relay?.unsubscribe(name).catch(() => {});
 		await fold(room);
 		room.destroy();

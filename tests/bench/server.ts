@@ -138,7 +138,10 @@ function traceWorker() {
 /** Ours only: commits of rows to doc_updates (a proxy on the database the runtime gets). */
 let commitTimes: number[] = [];
 function traceCommits<T extends object>(db: T): T {
-	type Query = { then(ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown): unknown };
+	type Query = {
+		then(ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown): unknown;
+		prepare(name: string): { execute(...a: unknown[]): Promise<unknown> };
+	};
 	type Insert = { values(...a: unknown[]): { returning(...b: unknown[]): Query } };
 	return new Proxy(db, {
 		get(target, property, receiver) {
@@ -153,6 +156,19 @@ function traceCommits<T extends object>(db: T): T {
 					const returning = withValues.returning.bind(withValues);
 					withValues.returning = (...b) => {
 						const query = returning(...b);
+						// The appender prepares its one-row insert once and executes it per commit.
+						const prepare = query.prepare.bind(query);
+						query.prepare = (name) => {
+							const prepared = prepare(name);
+							const execute = prepared.execute.bind(prepared);
+							prepared.execute = async (...c) => {
+								const t = performance.now();
+								const result = await execute(...c);
+								commitTimes.push(performance.now() - t);
+								return result;
+							};
+							return prepared;
+						};
 						const then = query.then.bind(query);
 						query.then = (ok, err) => {
 							const t = performance.now();
@@ -367,9 +383,17 @@ async function startOurs(): Promise<Running> {
 					};
 					const typical: string[] = [];
 					const spare: string[] = [];
+					// Documents the demo data already stores (agency documents with actions) would
+					// clash with the seeded states and log rows: only empty documents are used.
+					const stored = new Set(
+						[
+							...(await db.select({ name: docSnapshots.docName }).from(docSnapshots)),
+							...(await db.selectDistinct({ name: docUpdates.docName }).from(docUpdates))
+						].map((r) => r.name)
+					);
 					for (const c of await db.select({ id: cases.id }).from(cases)) {
 						for (const d of (await caseDocuments(db, principal, c.id, new Date())) ?? []) {
-							if (d.access !== 'write') continue;
+							if (d.access !== 'write' || stored.has(d.name)) continue;
 							if (/:(plan|agency:[^:]+)$/.test(d.name)) typical.push(d.name);
 							else spare.push(d.name);
 						}

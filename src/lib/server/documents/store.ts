@@ -51,16 +51,33 @@ export function createAppender(db: Database) {
 		reject: (e: unknown) => void;
 	}[] = [];
 	let flushing: Promise<void> | null = null;
+	// Most commits carry one row (an edit rarely lands in the same tick as another): that insert
+	// is built once. Building it per commit cost about as much CPU as PGlite's own work for it
+	// (bench: ~370 µs -> ~225 µs per row), on the thread that relays the updates.
+	const appendOne = db
+		.insert(docUpdates)
+		.values({
+			docName: sql.placeholder('docName'),
+			update: sql.placeholder('update'),
+			userId: sql.placeholder('userId'),
+			sessionId: sql.placeholder('sessionId')
+		})
+		.returning({ id: docUpdates.id })
+		.prepare('doc_updates_append_one');
 
 	async function flush(): Promise<void> {
 		while (queue.length > 0) {
 			const batch = queue;
 			queue = [];
 			try {
-				const rows = await db
-					.insert(docUpdates)
-					.values(batch.map((b) => b.item))
-					.returning({ id: docUpdates.id });
+				const rows =
+					batch.length === 1
+						? await appendOne.execute({ ...batch[0]!.item })
+						: await db
+								.insert(docUpdates)
+								.values(batch.map((b) => b.item))
+								.returning({ id: docUpdates.id });
+				if (rows.length !== batch.length) throw new Error('update log: rows missing after insert');
 				batch.forEach((b, i) => b.resolve(rows[i]!.id));
 			} catch (error) {
 				batch.forEach((b) => b.reject(error));
