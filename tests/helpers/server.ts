@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { Database, DatabaseHandle } from '../../src/lib/server/db/index.ts';
 import type { Backend, ProvisionedDatabase } from './db.ts';
+import { DEMO_PASSWORD } from '../../src/lib/server/seed/demo.ts';
+import { TEST_PASSWORD } from './fixtures.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const NODE = join(root, 'node_modules/.bin/node');
@@ -352,6 +354,26 @@ export class Client {
 	signIn(email: string, password: string): Promise<Response> {
 		return this.postForm('/login', { email, password });
 	}
+
+	/** POST /reauth (step-up before an export); returns the response (a 303 on success). */
+	reauthenticate(password: string, next = '/'): Promise<Response> {
+		return this.postForm('/reauth', { password, next });
+	}
+}
+
+/**
+ * A client signed in as `email`: demo accounts with the demo password, others with the tests'
+ * shared one, unless `password` is given. Throws if the sign-in is refused.
+ */
+export async function signedInClient(
+	server: TestServer,
+	email: string,
+	password = email.endsWith('@demo.example') ? DEMO_PASSWORD : TEST_PASSWORD
+): Promise<Client> {
+	const client = new Client(server);
+	const response = await client.signIn(email, password);
+	if (response.status !== 303) throw new Error(`sign-in as ${email}: ${response.status}`);
+	return client;
 }
 
 /** The visible text of an HTML page, for asserting on messages. */

@@ -26,6 +26,7 @@ import {
 	Client,
 	pageText,
 	printServerLogOnFailure,
+	signedInClient,
 	startServer,
 	type TestServer
 } from '../helpers/server.ts';
@@ -168,11 +169,7 @@ describe.each(testDatabases())('data return pages on $name', (backend) => {
 		await server?.dispose();
 	});
 
-	const as = async (email: string) => {
-		const client = new Client(server);
-		expect((await client.signIn(email, DEMO_PASSWORD)).status).toBe(303);
-		return client;
-	};
+	const as = (email: string) => signedInClient(server, email);
 	/** The area of the export form, which is shown once the person has re-authenticated. */
 	const areaOf = async (client: Client) => {
 		await client.postForm('/reauth', { password: DEMO_PASSWORD, next: '/data-return' });

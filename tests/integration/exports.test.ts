@@ -23,6 +23,7 @@ import { createMember, TEST_PASSWORD } from '../helpers/fixtures.ts';
 import {
 	Client,
 	printServerLogOnFailure,
+	signedInClient,
 	startServer,
 	type TestServer
 } from '../helpers/server.ts';
@@ -71,12 +72,7 @@ describe.each(testDatabases())('action plan export on $name', (backend) => {
 		await server?.dispose();
 	});
 
-	async function as(email: string): Promise<Client> {
-		const client = new Client(server);
-		const password = email.endsWith('@demo.example') ? DEMO_PASSWORD : TEST_PASSWORD;
-		expect((await client.signIn(email, password)).status).toBe(303);
-		return client;
-	}
+	const as = (email: string) => signedInClient(server, email);
 	const page = () => `/meetings/${meetingId}/action-plan`;
 	const exportPath = () => `/meetings/${meetingId}/action-plan/export`;
 	async function stepUp(client: Client, password = DEMO_PASSWORD) {

@@ -30,6 +30,7 @@ import { docxParagraphs, docxParts, pdfPages, squash } from '../helpers/document
 import {
 	Client,
 	printServerLogOnFailure,
+	signedInClient,
 	startServer,
 	type TestServer
 } from '../helpers/server.ts';
@@ -109,12 +110,7 @@ describe.each(testDatabases())('minutes export on $name', (backend) => {
 		await server?.dispose();
 	});
 
-	async function as(email: string): Promise<Client> {
-		const client = new Client(server);
-		const password = email.endsWith('@demo.example') ? DEMO_PASSWORD : TEST_PASSWORD;
-		expect((await client.signIn(email, password)).status).toBe(303);
-		return client;
-	}
+	const as = (email: string) => signedInClient(server, email);
 	const minutesPage = () => `/meetings/${meetingId}/minutes`;
 	const exportPath = () => `/meetings/${meetingId}/minutes/export`;
 	async function stepUp(client: Client) {

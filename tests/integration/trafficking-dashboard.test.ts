@@ -24,8 +24,8 @@ import {
 import { casePathwayAlerts } from '../../src/lib/server/trafficking/case-alerts.ts';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import {
-	Client,
 	printServerLogOnFailure,
+	signedInClient,
 	startServer,
 	type TestServer
 } from '../helpers/server.ts';
@@ -247,11 +247,7 @@ describe.each(testDatabases())('trafficking dashboard pages on $name', (backend)
 		await server?.dispose();
 	});
 
-	const as = async (email: string) => {
-		const client = new Client(server);
-		expect((await client.signIn(email, DEMO_PASSWORD)).status).toBe(303);
-		return client;
-	};
+	const as = (email: string) => signedInClient(server, email);
 
 	it('coordinator and chair see the dashboard and download the CSV; others are refused', async () => {
 		for (const email of ['coordinator@demo.example', 'chair@demo.example']) {
