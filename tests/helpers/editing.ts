@@ -14,6 +14,11 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import type { Database } from '../../src/lib/server/db/index.ts';
 import { loadDocument } from '../../src/lib/server/documents/store.ts';
+import { and, eq } from 'drizzle-orm';
+import { agencies, cases } from '../../src/lib/server/db/schema/index.ts';
+import { seedDemo } from '../../src/lib/server/seed/demo.ts';
+import type { Backend } from './db.ts';
+import { signedInClient, startServer, type TestServer } from './server.ts';
 import { syncProvider, until } from './sync.ts';
 
 /** The Y.Array the workload writes to (a key no document type uses). */
@@ -121,3 +126,35 @@ export function startEditing(options: EditingOptions) {
 }
 
 export type Editing = ReturnType<typeof startEditing>;
+
+/** What both crash tests edit: one agency document of DEMO-0001, on the real server. */
+export interface EditedServer {
+	server: TestServer;
+	/** DEMO-0001's police document: written by police, coordinator and chair; read by observer. */
+	docName: string;
+	/** Session cookies of police@, coordinator@, chair@ and observer@ (demo accounts). */
+	cookies: Record<string, string>;
+}
+
+/** Starts the production server on the demo data and signs in the people who will edit. */
+export async function startEditedServer(backend: Backend): Promise<EditedServer> {
+	let docName = '';
+	const server = await startServer({
+		backend,
+		mfaPolicy: 'optional',
+		seed: async (db) => {
+			await seedDemo(db);
+			const [c] = await db.select().from(cases).where(eq(cases.reference, 'DEMO-0001'));
+			const [police] = await db
+				.select()
+				.from(agencies)
+				.where(and(eq(agencies.areaId, c!.areaId), eq(agencies.sector, 'police')));
+			docName = `case:${c!.id}:agency:${police!.id}`;
+		}
+	});
+	const cookies: Record<string, string> = {};
+	for (const who of ['police', 'coordinator', 'chair', 'observer']) {
+		cookies[who] = (await signedInClient(server, `${who}@demo.example`)).cookieHeader();
+	}
+	return { server, docName, cookies };
+}

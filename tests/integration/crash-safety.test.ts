@@ -12,18 +12,16 @@
  * PostgreSQL; this test is what shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { DEMO_PASSWORD, seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { agencies, cases } from '../../src/lib/server/db/schema/index.ts';
 import { testDatabases } from '../helpers/db.ts';
-import {
-	Client,
-	printServerLogOnFailure,
-	startServer,
-	type TestServer
-} from '../helpers/server.ts';
+import { printServerLogOnFailure, type TestServer } from '../helpers/server.ts';
 import { syncProvider, synced, until } from '../helpers/sync.ts';
-import { startEditing, tokensInDatabase, tokensOf, type Editing } from '../helpers/editing.ts';
+import {
+	startEditedServer,
+	startEditing,
+	tokensInDatabase,
+	tokensOf,
+	type Editing
+} from '../helpers/editing.ts';
 
 const CRASHES = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,30 +30,11 @@ describe.each(testDatabases())('kill -9 under load on $name', (backend) => {
 	let server: TestServer;
 	let work: Editing | undefined;
 	let docName = '';
-	const cookies: Record<string, string> = {};
+	let cookies: Record<string, string> = {};
 	printServerLogOnFailure(() => [server]);
 
 	beforeAll(async () => {
-		server = await startServer({
-			backend,
-			mfaPolicy: 'optional',
-			seed: async (db) => {
-				await seedDemo(db);
-				const [c] = await db.select().from(cases).where(eq(cases.reference, 'DEMO-0001'));
-				const [police] = await db
-					.select()
-					.from(agencies)
-					.where(and(eq(agencies.areaId, c!.areaId), eq(agencies.sector, 'police')));
-				// Writable by the police rep, the coordinator and the chair; readable by the observer.
-				docName = `case:${c!.id}:agency:${police!.id}`;
-			}
-		});
-		for (const who of ['police', 'coordinator', 'chair', 'observer']) {
-			const client = new Client(server);
-			const response = await client.signIn(`${who}@demo.example`, DEMO_PASSWORD);
-			expect(response.status).toBe(303);
-			cookies[who] = client.cookieHeader();
-		}
+		({ server, docName, cookies } = await startEditedServer(backend));
 	}, 120_000);
 
 	afterAll(async () => {

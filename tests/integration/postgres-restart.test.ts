@@ -12,18 +12,16 @@
  * back, without the test reconnecting anyone; and afterwards every replica and the database agree.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { DEMO_PASSWORD, seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { agencies, cases } from '../../src/lib/server/db/schema/index.ts';
 import { postgresBackend } from '../helpers/db.ts';
-import {
-	Client,
-	printServerLogOnFailure,
-	startServer,
-	type TestServer
-} from '../helpers/server.ts';
+import { printServerLogOnFailure, type TestServer } from '../helpers/server.ts';
 import { until } from '../helpers/sync.ts';
-import { startEditing, tokensInDatabase, tokensOf, type Editing } from '../helpers/editing.ts';
+import {
+	startEditedServer,
+	startEditing,
+	tokensInDatabase,
+	tokensOf,
+	type Editing
+} from '../helpers/editing.ts';
 import { findPostgresBinaries, startCluster, type Cluster } from '../helpers/postgres-cluster.ts';
 
 const found = findPostgresBinaries();
@@ -37,30 +35,12 @@ describe.skipIf(skipReason !== null)('a PostgreSQL restart under load', () => {
 	let server: TestServer;
 	let work: Editing | undefined;
 	let docName = '';
-	const cookies: Record<string, string> = {};
+	let cookies: Record<string, string> = {};
 	printServerLogOnFailure(() => [server]);
 
 	beforeAll(async () => {
 		cluster = await startCluster((found as { bin: string }).bin);
-		server = await startServer({
-			backend: postgresBackend(cluster.url),
-			mfaPolicy: 'optional',
-			seed: async (db) => {
-				await seedDemo(db);
-				const [c] = await db.select().from(cases).where(eq(cases.reference, 'DEMO-0001'));
-				const [police] = await db
-					.select()
-					.from(agencies)
-					.where(and(eq(agencies.areaId, c!.areaId), eq(agencies.sector, 'police')));
-				docName = `case:${c!.id}:agency:${police!.id}`;
-			}
-		});
-		for (const who of ['police', 'coordinator', 'chair', 'observer']) {
-			const client = new Client(server);
-			const response = await client.signIn(`${who}@demo.example`, DEMO_PASSWORD);
-			expect(response.status).toBe(303);
-			cookies[who] = client.cookieHeader();
-		}
+		({ server, docName, cookies } = await startEditedServer(postgresBackend(cluster.url)));
 	}, 120_000);
 
 	afterAll(async () => {
