@@ -6,6 +6,7 @@ import { MARKING, type ExportMark, type Minutes } from '../../src/lib/minutes/mo
 import { renderMinutesDocx } from '../../src/lib/server/minutes/docx.ts';
 import { minutesOutline, type Block } from '../../src/lib/minutes/outline.ts';
 import { renderMinutesPdf } from '../../src/lib/server/minutes/pdf.ts';
+import { MISSING } from '../../src/lib/server/minutes/pdf-scripts.ts';
 import {
 	ACTION_STATUS_TEXT,
 	DRAFT_TEXT,
@@ -393,5 +394,60 @@ describe('hostile text', () => {
 		// The 3,000-letter word is broken across lines (and pages) rather than lost.
 		expect(squash(text).match(/A/g)?.length ?? 0).toBeGreaterThanOrEqual(3000);
 		for (const page of pages) expect(page.text).toContain('<b>Rita</b>');
+	});
+});
+
+describe('text in scripts Roboto lacks', () => {
+	const ARABIC_NAME = 'محمد علي';
+	const HEBREW = 'שלום עולם, זה משפט בעברית';
+	const TIGRINYA_NAME = 'ተስፋይ ገብረሚካኤል';
+	const MIXED = 'Seen with أمينة حسن at the office';
+	const NO_FONT = 'Sign 😀 here';
+	const LINES = [ARABIC_NAME, HEBREW, TIGRINYA_NAME, MIXED];
+	// pdf.js can report a zero-width control character where fontkit repositions glyphs.
+	// eslint-disable-next-line no-control-regex
+	const clean = (text: string) => text.normalize('NFKC').replace(/[\u0000-\u001F]/g, '');
+
+	it('draws Arabic, Hebrew and Ethiopic in fonts that have them, in reading order', async () => {
+		const minutes = minutesFixture({ cases: 1, text: LINES.join('\n') });
+		const [docxBytes, pdfBytes] = await Promise.all([
+			renderMinutesDocx(minutes, exportMarkFixture()),
+			renderMinutesPdf(minutes, exportMarkFixture())
+		]);
+		const pages = await pdfPages(pdfBytes);
+		const items = pages.flatMap((p) => p.items.map(clean));
+		const text = items.join(' ');
+		// Every letter of every line reaches the PDF's text.
+		for (const line of LINES)
+			for (const char of squash(line)) expect(text, `${char} of ${line}`).toContain(char);
+		// Each word in another script is one piece of text, whole and in reading order.
+		for (const word of LINES.flatMap((l) => l.split(/[\s,]+/)).filter((w) =>
+			/[^\x20-\x7E]/.test(w)
+		))
+			expect(items, word).toContain(word);
+		expect(text).toContain('Seen with');
+		expect(text).not.toContain(MISSING);
+		expect(text).not.toMatch(/could not be shown/);
+		// Right to left: pdf.js lists a line's pieces left to right, so a name's first word
+		// (the rightmost) comes after its second.
+		const first = items.indexOf('محمد');
+		const second = items.indexOf('علي');
+		expect(second).toBeGreaterThanOrEqual(0);
+		expect(first).toBe(second + 2);
+		expect(items.indexOf('עולם')).toBeLessThan(items.indexOf('שלום'));
+		// In a left-to-right line, the Latin around the Arabic keeps its place.
+		expect(items.indexOf('حسن')).toBeLessThan(items.indexOf('أمينة'));
+		// Word does its own font fallback: the DOCX holds the text as written.
+		const xml = docxParts(docxBytes)['word/document.xml']!;
+		for (const line of LINES) expect(xml).toContain(line);
+	});
+
+	it('marks a character no font has, and says so once, instead of dropping it', async () => {
+		const minutes = minutesFixture({ cases: 1, text: NO_FONT });
+		const pages = await pdfPages(await renderMinutesPdf(minutes, exportMarkFixture()));
+		const text = pages.map((p) => p.text).join('\n');
+		expect(squash(text)).toContain(`Sign${MISSING}here`);
+		expect(text.match(/could not be shown in this PDF/g)).toHaveLength(1);
+		expect(pages[0]!.text).toContain('The Word version of these minutes shows them.');
 	});
 });

@@ -6,40 +6,56 @@
 // named imports nor a bundler's interop can be relied on. It is loaded with Node's own `require`,
 // from wherever this module runs: the source file (Vitest, Node type stripping) or a chunk under
 // build/server (the built app, where pdfmake stays an external dependency in node_modules).
-// Fonts are the Roboto files pdfmake ships, read from its package directory.
+// Fonts are the Roboto files pdfmake ships, read from its package directory, and Noto fonts for
+// scripts Roboto lacks (see pdf-scripts.ts).
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type * as PdfMake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces';
 import type { ExportMark, Minutes } from '../../minutes/model.ts';
+import { MISSING, ScriptText, loadFonts, type Run } from './pdf-scripts.ts';
 import { minutesOutline, type BannerTone, type Block, type Level } from '../../minutes/outline.ts';
 import { pageText, watermarkText } from '../../minutes/text.ts';
 
 type Engine = typeof PdfMake;
 
-let engine: Engine | null = null;
+let engine: { pdfmake: Engine; scripts: ScriptText } | null = null;
 
-function pdfmake(): Engine {
+function pdfmake(): { pdfmake: Engine; scripts: ScriptText } {
 	if (engine) return engine;
 	const require = createRequire(import.meta.url);
 	const loaded = require('pdfmake') as Engine;
-	const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-	const font = (file: string) => join(fontDir, file);
-	const fonts = {
-		Roboto: {
-			normal: font('Roboto-Regular.ttf'),
-			bold: font('Roboto-Medium.ttf'),
-			italics: font('Roboto-Italic.ttf'),
-			bolditalics: font('Roboto-MediumItalic.ttf')
-		}
-	};
-	const allowed = new Set(Object.values(fonts.Roboto));
-	loaded.setFonts(fonts);
+	const fonts = loadFonts(require);
+	loaded.setFonts(fonts.table);
 	// The documents hold text only: nothing may be fetched, and only the fonts may be read.
 	loaded.setUrlAccessPolicy(() => false);
-	loaded.setLocalAccessPolicy((path) => allowed.has(path));
-	engine = loaded;
+	loaded.setLocalAccessPolicy((path) => fonts.files.has(path));
+	engine = { pdfmake: loaded, scripts: new ScriptText(fonts) };
 	return engine;
+}
+
+/** Text as pdfmake takes it: a plain string, or runs each in the font that draws it. */
+type Inline = string | Run[];
+type Texter = (text: string) => Inline;
+
+/**
+ * A function that turns each text of one document into pdfmake inline text (long words made
+ * breakable, scripts Roboto lacks in their own fonts), remembering whether any character could
+ * not be drawn at all.
+ */
+function texter(scripts: ScriptText): { t: Texter; missing: () => boolean } {
+	let missing = false;
+	const t = (text: string): Inline => {
+		const lines = breakable(text).split(/\r\n|\r|\n/);
+		const runs: Run[] = [];
+		lines.forEach((line, i) => {
+			if (i > 0) runs.push({ text: '\n' });
+			const prepared = scripts.prepare(line);
+			missing ||= prepared.missing;
+			runs.push(...prepared.runs);
+		});
+		return runs.length === 1 && runs[0]!.font === undefined ? runs[0]!.text : runs;
+	};
+	return { t, missing: () => missing };
 }
 
 const GREY = '#595959';
@@ -72,10 +88,10 @@ const LONG_WORD = /[^\s\u200B]{24,}/g;
 const breakable = (text: string) =>
 	text.replace(LONG_WORD, (word) => word.replace(/.{16}/gsu, '$&\u200B'));
 
-const lines = (values: string[], bold = false): Content =>
+const lines = (t: Texter, values: string[], bold = false): Content =>
 	values.length === 1
-		? { text: breakable(values[0]!), bold }
-		: { stack: values.map((text) => ({ text: breakable(text), bold, margin: [0, 0, 0, 2] })) };
+		? { text: t(values[0]!), bold }
+		: { stack: values.map((text) => ({ text: t(text), bold, margin: [0, 0, 0, 2] })) };
 
 // A short row is kept whole on one page. pdfmake drops any unbreakable row taller than a page
 // (and everything in an unbreakable block past its first page), so
@@ -93,9 +109,13 @@ function rowsFitOnAPage(columns: { width: number }[], rows: string[][][]): boole
 	);
 }
 
-function table(columns: { title: string; width: number }[], rows: string[][][]): Content {
+function table(
+	t: Texter,
+	columns: { title: string; width: number }[],
+	rows: string[][][]
+): Content {
 	const header: TableCell[] = columns.map((c) => ({
-		text: c.title,
+		text: t(c.title),
 		bold: true,
 		fillColor: '#F2F2F2'
 	}));
@@ -107,33 +127,33 @@ function table(columns: { title: string; width: number }[], rows: string[][][]):
 			// certainly fit on one (they are held as one unbreakable block, with the same risk).
 			keepWithHeaderRows: rowsFitOnAPage(columns, rows.slice(0, 1)) ? 1 : 0,
 			widths: columns.map((c) => `${Math.round(c.width * 100)}%`),
-			body: [header, ...rows.map((row) => row.map((cell) => lines(cell) as TableCell))]
+			body: [header, ...rows.map((row) => row.map((cell) => lines(t, cell) as TableCell))]
 		},
 		layout: GRID,
 		margin: [0, 2, 0, 8]
 	};
 }
 
-function block(b: Block): Content {
+function block(t: Texter, b: Block): Content {
 	switch (b.kind) {
 		case 'heading':
 			return {
-				text: breakable(b.text),
+				text: t(b.text),
 				bold: true,
 				fontSize: HEADING_SIZE[b.level],
 				margin: [0, b.level <= 2 ? 12 : 8, 0, 4],
 				headlineLevel: b.level
 			};
 		case 'paragraphs':
-			return { stack: b.lines.map((text) => ({ text: breakable(text), margin: [0, 0, 0, 4] })) };
+			return { stack: b.lines.map((text) => ({ text: t(text), margin: [0, 0, 0, 4] })) };
 		case 'list':
-			return { ul: b.items.map(breakable), margin: [0, 0, 0, 4] };
+			return { ul: b.items.map((item) => ({ text: t(item) })), margin: [0, 0, 0, 4] };
 		case 'banner': {
 			const { fill, rule } = BANNER[b.tone];
 			return {
 				table: {
 					widths: ['*'],
-					body: [[{ text: breakable(b.text), bold: true, fillColor: fill }]]
+					body: [[{ text: t(b.text), bold: true, fillColor: fill }]]
 				},
 				layout: {
 					...GRID,
@@ -152,15 +172,15 @@ function block(b: Block): Content {
 				table: {
 					widths: ['30%', '70%'],
 					body: b.rows.map((r) => [
-						{ text: breakable(r.label), bold: true, fillColor: '#F2F2F2' },
-						lines(r.value) as TableCell
+						{ text: t(r.label), bold: true, fillColor: '#F2F2F2' },
+						lines(t, r.value) as TableCell
 					])
 				},
 				layout: GRID,
 				margin: [0, 2, 0, 8]
 			};
 		case 'table':
-			return table(b.columns, b.rows);
+			return table(t, b.columns, b.rows);
 	}
 }
 
@@ -188,23 +208,23 @@ function isShort(b: Block): boolean {
 	}
 }
 
-function keepHeadingsWithText(blocks: Block[]): Content[] {
+function keepHeadingsWithText(t: Texter, blocks: Block[]): Content[] {
 	const out: Content[] = [];
 	for (let i = 0; i < blocks.length;) {
 		if (blocks[i]!.kind !== 'heading') {
-			out.push(block(blocks[i++]!));
+			out.push(block(t, blocks[i++]!));
 			continue;
 		}
 		const held: Content[] = [];
-		while (blocks[i]?.kind === 'heading') held.push(block(blocks[i++]!));
+		while (blocks[i]?.kind === 'heading') held.push(block(t, blocks[i++]!));
 		const next = blocks[i];
 		if (next && isShort(next)) {
-			held.push(block(next));
+			held.push(block(t, next));
 			i++;
 		} else if (next?.kind === 'paragraphs' && (next.lines[0]?.length ?? 0) <= SHORT_CHARS) {
-			held.push(block({ kind: 'paragraphs', lines: next.lines.slice(0, 1) }));
+			held.push(block(t, { kind: 'paragraphs', lines: next.lines.slice(0, 1) }));
 			out.push({ stack: held, unbreakable: true });
-			out.push(block({ kind: 'paragraphs', lines: next.lines.slice(1) }));
+			out.push(block(t, { kind: 'paragraphs', lines: next.lines.slice(1) }));
 			i++;
 			continue;
 		}
@@ -217,6 +237,22 @@ function keepHeadingsWithText(blocks: Block[]): Content[] {
 export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Promise<Uint8Array> {
 	const outline = minutesOutline(minutes);
 	const line = watermarkText(mark);
+	const { pdfmake: engine, scripts } = pdfmake();
+	const { t, missing } = texter(scripts);
+	const title = t(outline.title);
+	const body = keepHeadingsWithText(t, outline.blocks);
+	const marked = t(line);
+	const marking = t(mark.marking);
+	// Said once, at the top, when any character had to be shown as the marker.
+	const note: Content[] = missing()
+		? [
+				block(t, {
+					kind: 'banner',
+					tone: 'warning',
+					text: `Some characters could not be shown in this PDF and appear as ${MISSING}. The Word version of these minutes shows them.`
+				})
+			]
+		: [];
 	const definition: TDocumentDefinitions = {
 		pageSize: 'A4',
 		pageMargins: [45, 62, 45, 70],
@@ -231,20 +267,22 @@ export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Prom
 		header: () => ({
 			margin: [45, 18, 45, 0],
 			stack: [
-				{ text: mark.marking, bold: true, alignment: 'center', fontSize: 10 },
-				{ text: line, alignment: 'center', fontSize: 7.5, color: GREY, margin: [0, 2, 0, 0] }
+				{ text: marking, bold: true, alignment: 'center', fontSize: 10 },
+				{ text: marked, alignment: 'center', fontSize: 7.5, color: GREY, margin: [0, 2, 0, 0] }
 			]
 		}),
 		footer: (currentPage: number, pageCount: number) => ({
 			margin: [45, 12, 45, 0],
 			stack: [
-				{ text: line, alignment: 'center', fontSize: 7.5, color: GREY },
+				{ text: marked, alignment: 'center', fontSize: 7.5, color: GREY },
 				{ text: pageText(currentPage, pageCount), alignment: 'center', fontSize: 8.5 },
-				{ text: mark.marking, bold: true, alignment: 'center', fontSize: 10 }
+				{ text: marking, bold: true, alignment: 'center', fontSize: 10 }
 			]
 		}),
+		// The watermark is drawn in one font: a character Roboto lacks shows as the marker there (the
+		// header and footer carry the same line in full).
 		watermark: {
-			text: line,
+			text: scripts.baseOnly(line),
 			// pdfmake's own sizing fills the page to its edges, where printers cut it off.
 			fontSize: Math.min(40, Math.max(8, 600 / (line.length * 0.56))),
 			color: '#9E9E9E',
@@ -252,11 +290,8 @@ export async function renderMinutesPdf(minutes: Minutes, mark: ExportMark): Prom
 			bold: true,
 			angle: -45
 		},
-		content: [
-			{ text: breakable(outline.title), bold: true, fontSize: 18, margin: [0, 0, 0, 8] },
-			...keepHeadingsWithText(outline.blocks)
-		]
+		content: [{ text: title, bold: true, fontSize: 18, margin: [0, 0, 0, 8] }, ...note, ...body]
 	};
-	const buffer = await pdfmake().createPdf(definition).getBuffer();
+	const buffer = await engine.createPdf(definition).getBuffer();
 	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
