@@ -185,6 +185,10 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		// Everything read is now in memory, so this process may fold those rows too.
 		const known = new Set(room.foldedIds);
 		room.foldedIds.push(...stored.updateIds.filter((id) => !known.has(id)));
+		// Presence is relayed as it changes and when another process asks, but pub/sub may drop
+		// either: repeat this process's own. Unchanged entries (same clock) are ignored there.
+		const presence = room.localPresence();
+		if (presence) relay?.publishAwareness(room.name, presence);
 	}
 
 	async function fold(room: Room) {
@@ -198,18 +202,47 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		}
 	}
 
+	/**
+	 * Sockets between `enter` and `attach` (the upgrade is still being audited and completed):
+	 * they keep their document loaded. Without this, a document unloading as its last socket
+	 * left could hand a new socket a room that was already destroyed and unsubscribed from the
+	 * other processes, so it would see none of their edits or presence.
+	 */
+	const entering = new Map<string, number>();
+	const inUse = (room: Room) => room.peers.size > 0 || (entering.get(room.name) ?? 0) > 0;
+
 	async function unloadIfIdle(name: string) {
 		const pending = rooms.get(name);
 		if (!pending) return;
 		const room = await pending;
-		if (room.peers.size > 0) return;
+		if (inUse(room)) return;
 		await projecting.get(name)?.running;
-		if (room.peers.size > 0) return;
+		if (inUse(room) || rooms.get(name) !== pending) return;
 		rooms.delete(name);
 		projected.delete(name);
 		await relay?.unsubscribe(name).catch(() => {});
 		await fold(room);
 		room.destroy();
+	}
+
+	/** Opens a document for a socket being upgraded; `release` once attached or abandoned. */
+	async function enter(name: string): Promise<{ room: Room; release(): void }> {
+		entering.set(name, (entering.get(name) ?? 0) + 1);
+		let released = false;
+		const release = () => {
+			if (released) return;
+			released = true;
+			const left = (entering.get(name) ?? 1) - 1;
+			if (left > 0) return void entering.set(name, left);
+			entering.delete(name);
+			void unloadIfIdle(name).catch(() => {});
+		};
+		try {
+			return { room: await open(name), release };
+		} catch (error) {
+			release();
+			throw error;
+		}
 	}
 
 	function attach(room: Room, peer: Peer) {
@@ -366,6 +399,7 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 
 	return {
 		open,
+		enter,
 		attach,
 		detach,
 		receive,

@@ -130,8 +130,11 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 		};
 		socket.once('close', release);
 		if (socket.destroyed) release();
-		// Load before sync: the document is in memory before the socket exists.
-		const room = await hub.open(name);
+		// Load before sync: the document is in memory before the socket exists, and stays loaded
+		// until the socket is attached (or the upgrade is abandoned).
+		const { room, release: entered } = await hub.enter(name);
+		socket.once('close', entered);
+		if (socket.destroyed) entered();
 		await audit.record(db, actor, {
 			action: 'document.open',
 			outcome: 'success',
@@ -178,6 +181,7 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 			});
 			ws.on('close', () => hub.detach(room, peer));
 			hub.attach(room, peer);
+			entered();
 		});
 	}
 

@@ -136,7 +136,9 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			origin: unknown
 		) => {
 			const changed = [...added, ...updated, ...removed];
-			if (origin !== 'remote') {
+			// Another process's entries that time out here are not removed anywhere else: this
+			// process's clock says nothing about whether their socket is still there.
+			if (origin !== 'remote' && origin !== 'timeout') {
 				deps.publishAwareness?.(name, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
 			}
 			for (const id of changed) awarenessChanged.add(id);

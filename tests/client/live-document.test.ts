@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
-import { ORIGIN, sessionCookie, socketClass, type Harness } from '../helpers/sync.ts';
+import WebSocket from 'ws';
+import { ORIGIN, sessionCookie, signedIn, socketClass, type Harness } from '../helpers/sync.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { assembleRuntime } from '../../src/lib/server/runtime.ts';
 import { seedDemo } from '../../src/lib/server/seed/demo.ts';
@@ -21,6 +22,7 @@ import {
 	agencies,
 	agendaItems,
 	cases,
+	docUpdates,
 	meetings,
 	memberships,
 	users
@@ -398,6 +400,137 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 			() => readActions(other.doc).some((a) => a.id === 'offline-1'),
 			() => `offline edit relayed (writer: ${doc.status}, ${doc.stopReason ?? 'no stop reason'})`
 		);
+		doc.destroy();
+		other.destroy();
+	});
+
+	/**
+	 * One page (one LiveDocument, one Y.Doc) whose cookie changes as a browser's would: the
+	 * session ends, the user signs in again, and the page carries on.
+	 */
+	async function pageThatSignsInAgain(name: string, email: string) {
+		const jar = { cookie: await sessionCookie(h, email) };
+		const doc = new LiveDocument({
+			name,
+			access: 'write',
+			caseId,
+			url: h.url,
+			WebSocketPolyfill: class extends WebSocket {
+				constructor(url: string, protocols?: string | string[]) {
+					super(url, protocols, { headers: { cookie: jar.cookie, origin: ORIGIN } });
+				}
+			} as unknown as typeof globalThis.WebSocket,
+			fetch: (input, init) => cookieFetch(h, jar.cookie)(input, init)
+		});
+		open.push(doc);
+		await until(() => doc.synced, 'synced');
+		return { doc, jar };
+	}
+
+	const action = (id: string, text: string) => ({
+		id,
+		text,
+		dueOn: null,
+		status: 'open' as const,
+		createdAt: null,
+		createdBy: null
+	});
+
+	it('after signing out and in again on the same page, edits under a new client id and they are kept', async () => {
+		const name = `case:${caseId}:agency:${policeAgency}`;
+		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
+		const other = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'write');
+		await until(() => other.synced, 'other synced');
+		addAction(doc.doc, action('before-sign-out', 'Written in the first session'));
+		await until(
+			() => readActions(other.doc).some((a) => a.id === 'before-sign-out'),
+			'first edit relayed'
+		);
+		const firstId = doc.doc.clientID;
+
+		await invalidateUserSessions(t.db, (await userName('police@demo.example')).id);
+		await until(() => doc.status === 'stopped', 'stopped');
+		// Not signed in yet: nothing to resume with.
+		expect(await doc.resume()).toBe(false);
+		expect(doc.stopReason).toBe(STOP_REASONS.sessionEnded);
+
+		const again = await signedIn(h, 'police@demo.example');
+		jar.cookie = again.cookie;
+		expect(await doc.resume()).toBe(true);
+		await until(() => doc.synced && doc.status === 'connected', 'resumed');
+		expect(doc.doc.clientID).not.toBe(firstId);
+		expect(doc.provider.awareness.clientID).toBe(doc.doc.clientID);
+		addAction(doc.doc, action('after-sign-in', 'Written in the second session'));
+		await until(
+			() => readActions(other.doc).some((a) => a.id === 'after-sign-in'),
+			() => `second edit relayed (page: ${doc.status}, ${doc.stopReason ?? 'no stop reason'})`
+		);
+		// Presence under the new id is accepted, with the identity from the new session.
+		await until(
+			() => other.presence.some((p) => p.clientId === doc.doc.clientID),
+			'presence under the new client id'
+		);
+		expect(doc.status).toBe('connected');
+		expect(doc.stopReason).toBeNull();
+		// Persisted, attributed to the new session.
+		const rows = await t.db
+			.select()
+			.from(docUpdates)
+			.where(eq(docUpdates.sessionId, again.sessionId));
+		expect(rows.length).toBeGreaterThan(0);
+		const fresh = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
+		await until(() => fresh.synced, 'fresh synced');
+		expect(readActions(fresh.doc).map((a) => a.id)).toEqual(
+			expect.arrayContaining(['before-sign-out', 'after-sign-in'])
+		);
+		doc.destroy();
+		other.destroy();
+		fresh.destroy();
+	});
+
+	it('says so, and keeps it on the page, when changes made before signing in again cannot be saved', async () => {
+		const name = `case:${caseId}:agency:${policeAgency}`;
+		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
+		// The page's client id is bound to the first session once the server accepts a change.
+		const watcher = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
+		addAction(doc.doc, action('first-session', 'Saved in the first session'));
+		await until(
+			() => readActions(watcher.doc).some((a) => a.id === 'first-session'),
+			'first edit saved'
+		);
+		watcher.destroy();
+		await invalidateUserSessions(t.db, (await userName('police@demo.example')).id);
+		await until(() => doc.status === 'stopped', 'stopped');
+		// Typed after the socket closed: written with the client id bound to the ended session.
+		addAction(doc.doc, action('while-signed-out', 'Written after the session ended'));
+		jar.cookie = await sessionCookie(h, 'police@demo.example');
+		expect(await doc.resume()).toBe(true);
+		await until(() => doc.status === 'stopped', 'stopped again');
+		expect(doc.stopReason).toBe(STOP_REASONS.unsavedBeforeSignIn);
+		expect(readActions(doc.doc).some((a) => a.id === 'while-signed-out')).toBe(true);
+		const other = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
+		await until(() => other.synced, 'other synced');
+		expect(readActions(other.doc).some((a) => a.id === 'while-signed-out')).toBe(false);
+		doc.destroy();
+		other.destroy();
+	});
+
+	it('saves what was typed while signed out when the page had written nothing before', async () => {
+		const name = `case:${caseId}:agency:${policeAgency}`;
+		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
+		await invalidateUserSessions(t.db, (await userName('police@demo.example')).id);
+		await until(() => doc.status === 'stopped', 'stopped');
+		// The old client id never wrote to this document, so it is bound to nobody yet.
+		addAction(doc.doc, action('typed-signed-out', 'Typed before signing in again'));
+		jar.cookie = await sessionCookie(h, 'police@demo.example');
+		expect(await doc.resume()).toBe(true);
+		const other = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
+		await until(
+			() => readActions(other.doc).some((a) => a.id === 'typed-signed-out'),
+			() => `saved after signing in again (page: ${doc.status}, ${doc.stopReason ?? 'none'})`
+		);
+		expect(doc.status).toBe('connected');
+		expect(doc.stopReason).toBeNull();
 		doc.destroy();
 		other.destroy();
 	});

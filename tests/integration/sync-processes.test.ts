@@ -66,6 +66,36 @@ describe.skipIf(!redisUrl).each(testDatabases())('two processes with Redis on $n
 		onB.destroy();
 	});
 
+	it('shows a newcomer on one process the presence already set on the other', async () => {
+		// A document neither process has open yet, so nothing about it has been relayed.
+		const [c] = await t.db.select().from(cases).where(eq(cases.reference, 'DEMO-0003'));
+		const name = `case:${c!.id}:plan`;
+		const x = provider(a, name, coordinator);
+		await synced(x);
+		x.awareness.setLocalStateField('cursor', { anchor: 7 });
+		// X's presence is on A (rewritten with X's identity) before Y's process has the document.
+		const roomA = await a.sync.hub.open(name);
+		await until(() => {
+			const state = roomA.awareness.getStates().get(x.doc.clientID) as
+				{ cursor?: { anchor: number } } | undefined;
+			return state?.cursor?.anchor === 7;
+		});
+		const clockBefore = x.awareness.meta.get(x.doc.clientID)!.clock;
+		const y = provider(b, name, chair);
+		await synced(y);
+		await until(() => y.awareness.getStates().has(x.doc.clientID));
+		const seen = y.awareness.getStates().get(x.doc.clientID) as {
+			user: { name: string };
+			cursor: { anchor: number };
+		};
+		expect(seen.user.name).toBe('Casey Coordinator');
+		expect(seen.cursor.anchor).toBe(7);
+		// X changed nothing (no new presence clock) for Y to see it.
+		expect(x.awareness.meta.get(x.doc.clientID)!.clock).toBe(clockBefore);
+		x.destroy();
+		y.destroy();
+	});
+
 	it('re-syncs from the database what pub/sub never delivered', async () => {
 		const onB = provider(b, plan, chair);
 		await synced(onB);

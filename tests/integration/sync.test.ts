@@ -265,4 +265,16 @@ describe.each(testDatabases())('sync server on $name', (backend) => {
 		Y.applyUpdate(doc, snap!.state);
 		expect(doc.getText('summary').toString()).toContain('fold me');
 	});
+
+	it('keeps a document loaded for a socket between opening it and attaching', async () => {
+		// The document is left (and unloads) while a new socket is still being upgraded: that
+		// socket must get a live room, not one destroyed behind it.
+		const name = `case:${caseId}:plan`;
+		const { room, release } = await h.sync.hub.enter(name);
+		await h.runtime.documents!.read(name); // with no peer attached, this would unload it
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(await h.sync.hub.open(name)).toBe(room);
+		release();
+		await until(async () => (await h.sync.hub.open(name)) !== room);
+	});
 });

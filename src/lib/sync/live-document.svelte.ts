@@ -3,6 +3,8 @@
 // no localStorage, no BroadcastChannel (DESIGN §7, "no case data in browser storage").
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import { uint32 } from 'lib0/random';
 import { parseDocumentName } from '$lib/documents/names';
 
 export type LiveStatus = 'connecting' | 'connected' | 'disconnected' | 'stopped';
@@ -46,8 +48,14 @@ export const STOP_REASONS = {
 	refused:
 		'The server closed the connection and asked this page not to reconnect. Reload the page to carry on.',
 	sessionEnded: 'Your session has ended. Sign in again.',
+	unsavedBeforeSignIn:
+		'Changes made on this page before you signed in again could not be saved. Copy anything you still need from this page, then reload it.',
 	noAccess: 'You no longer have access to this part of the case.'
 } as const;
+
+/** y-protocols message and sync sub-types (server/sync/protocol.ts). */
+const MESSAGE_SYNC = 0;
+const SYNC_STEP1 = 0;
 
 /** Close codes after which reconnecting cannot help (server/sync/protocol.ts). */
 const CLOSE_ACCESS_CHANGED = 4205;
@@ -123,6 +131,13 @@ export class LiveDocument {
 	#failures = 0;
 	#checking = false;
 	#resumeTimer: ReturnType<typeof setTimeout> | undefined;
+	#resuming = false;
+	/**
+	 * Yjs client ids this page wrote with before live editing stopped. The server binds a client
+	 * id to the session that first used it, so after signing in again the page writes with a new
+	 * one; anything written with these that the server never received cannot be sent any more.
+	 */
+	#retired: number[] = [];
 
 	constructor(options: LiveDocumentOptions) {
 		const ref = parseDocumentName(options.name);
@@ -147,10 +162,21 @@ export class LiveDocument {
 		);
 		// The server replaces `user` with the identity from the session; we send nothing about us.
 		this.provider.awareness.setLocalState({});
+		const sync = this.provider.messageHandlers[MESSAGE_SYNC]!;
+		this.provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, provider, emit, type) => {
+			if (this.#retired.length > 0 && this.#unsentUnderRetiredIds(decoder)) {
+				// Answering would send them, and the server would refuse the whole answer (4400).
+				return this.#stop(STOP_REASONS.unsavedBeforeSignIn);
+			}
+			sync(encoder, decoder, provider, emit, type);
+		};
 		this.provider.on('status', ({ status }) => this.#onStatus(status));
 		this.provider.on('sync', (synced: boolean) => this.#onSync(synced));
 		this.provider.on('connection-close', (event) => this.#onClose(event));
 		this.provider.awareness.on('change', this.#onAwareness);
+		// Signing in again happens elsewhere (the sign-in page in another tab): coming back to
+		// this one is the moment to see whether the page can carry on.
+		if (typeof window !== 'undefined') window.addEventListener('focus', this.#onFocus);
 		if (options.connect !== false) this.provider.connect();
 		else this.#status = 'disconnected';
 	}
@@ -179,11 +205,99 @@ export class LiveDocument {
 		return this.#stopReason;
 	}
 
+	/**
+	 * Carries on after live editing stopped (e.g. the session ended and the user has signed in
+	 * again, in this tab or another): checks the session and this document's access afresh and
+	 * reconnects with a new Yjs client id, since the old one stays bound to the old session.
+	 * Resolves to whether it reconnected; if not, `stopReason` says why.
+	 */
+	async resume(): Promise<boolean> {
+		if (this.#destroyed || this.#status !== 'stopped' || this.#resuming) return false;
+		this.#resuming = true;
+		try {
+			const session = await this.#get('/api/session/status');
+			if (!session) return false; // offline: nothing can be told yet
+			if (session.status === 401) {
+				this.#stopReason = STOP_REASONS.sessionEnded;
+				return false;
+			}
+			const listed = await this.#listedAccess();
+			if (listed === 'session') {
+				this.#stopReason = STOP_REASONS.sessionEnded;
+				return false;
+			}
+			if (listed === 'none') {
+				this.#stopReason = STOP_REASONS.noAccess;
+				return false;
+			}
+			if (this.#destroyed || this.#status !== 'stopped') return false;
+			if (listed) this.#access = listed;
+			this.#freshClientId();
+			this.#stopReason = null;
+			this.#failures = 0;
+			this.#status = 'connecting';
+			this.provider.connect();
+			return true;
+		} finally {
+			this.#resuming = false;
+		}
+	}
+
+	#onFocus = () => {
+		const reason = this.#stopReason;
+		if (
+			reason === STOP_REASONS.sessionEnded ||
+			reason === STOP_REASONS.accessChanged ||
+			reason === STOP_REASONS.noAccess
+		) {
+			void this.resume();
+		}
+	};
+
+	/** Writes (and announces presence) under a new Yjs client id from here on. */
+	#freshClientId() {
+		const awareness = this.provider.awareness;
+		const state = awareness.getLocalState();
+		this.#retired.push(this.doc.clientID);
+		awareness.setLocalState(null);
+		awareness.meta.delete(this.doc.clientID);
+		// Yjs reads doc.clientID at each new change; it does the same when it meets a collision.
+		this.doc.clientID = uint32();
+		awareness.clientID = this.doc.clientID;
+		// Others ignore a first state with clock 0 (they take an unknown id to be at 0), so the
+		// new id starts as the awareness constructor's own does: clock 0, then set to 1.
+		awareness.meta.set(this.doc.clientID, { clock: 0, lastUpdated: Date.now() });
+		awareness.setLocalState(state ?? {});
+	}
+
+	/**
+	 * Peeks at a sync message: on the server's SyncStep1 (its state vector), whether this page
+	 * holds changes under a retired client id, bound to the old session, that the server does
+	 * not have (and would refuse from this session).
+	 */
+	#unsentUnderRetiredIds(decoder: decoding.Decoder): boolean {
+		const peek = decoding.clone(decoder);
+		if (decoding.readVarUint(peek) !== SYNC_STEP1) return false;
+		const server = Y.decodeStateVector(decoding.readVarUint8Array(peek));
+		const local = Y.encodeStateVector(this.doc);
+		const mine = Y.decodeStateVector(local);
+		// An id the server has nothing from was never bound to the old session (the server binds
+		// an id when it first accepts a change written with it): it is sent, and bound to this one.
+		const unsent = this.#retired.some((id) => {
+			const stored = server.get(id);
+			return stored !== undefined && (mine.get(id) ?? 0) > stored;
+		});
+		// Everything written under them is on the server: they are of no more concern.
+		if (!unsent) this.#retired = [];
+		return unsent;
+	}
+
 	/** Ends the connection for good: leaves presence, closes the socket, frees the document. */
 	destroy() {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
 		clearTimeout(this.#resumeTimer);
+		if (typeof window !== 'undefined') window.removeEventListener('focus', this.#onFocus);
 		this.provider.awareness.off('change', this.#onAwareness);
 		this.provider.awareness.setLocalState(null);
 		this.provider.destroy();
