@@ -155,6 +155,14 @@ export async function openCase(page: Page, id: string) {
 }
 
 /** yyyy-mm-dd of a day from now (the UK date is the same at the times these tests run, or later). */
+/**
+ * Waits until the page is hydrated (the root layout marks it): text typed into a form before
+ * that can be replaced when Svelte takes the server-rendered page over.
+ */
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
 export function dayFromNow(days: number): string {
 	return new Date(Date.now() + days * 24 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import {
 	caseId,
 	dayFromNow,
+	hydrated,
 	expect,
 	expectClean,
 	openCase,
@@ -44,6 +45,7 @@ test('coordinator, police and health run a meeting; the police update reaches th
 	// The coordinator schedules a meeting and lists two cases.
 	await signIn(page, 'coordinator@demo.example');
 	await page.goto('/meetings');
+	await hydrated(page);
 	await page.getByLabel('Date', { exact: true }).fill(dayFromNow(2));
 	await page.getByLabel('Start time').fill('10:00');
 	await page.getByLabel('Venue').fill('Town Hall, committee room');

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import {
 	DEMO_PASSWORD,
 	dayFromNow,
+	hydrated,
 	expect,
 	expectNoAxeViolations,
 	signIn,
@@ -72,6 +73,7 @@ test('the coordinator schedules a meeting and orders its agenda with the keyboar
 	await expect(page.getByRole('heading', { level: 1, name: 'Meetings' })).toBeVisible();
 	await shot(page, testInfo, 'meetings');
 
+	await hydrated(page);
 	await page.getByLabel('Date', { exact: true }).fill(dayFromNow(1));
 	await page.getByLabel('Start time').fill('14:00');
 	await page.getByLabel('Venue').fill('Civic Centre, room 4');

@@ -7,6 +7,7 @@
 import {
 	caseId,
 	dayFromNow,
+	hydrated,
 	expect,
 	expectClean,
 	expectNoAxeViolations,
@@ -129,6 +130,7 @@ test('the interpreter need shows on the register, the case, the meeting agenda a
 	// The live meeting: a meeting of its own, before the Demo Area's (which keeps the case
 	// editable for other specs once this one ends).
 	await page.goto('/meetings');
+	await hydrated(page);
 	await page.getByLabel('Date', { exact: true }).fill(dayFromNow(3));
 	await page.getByLabel('Start time').fill('14:00');
 	await page.getByLabel('Venue').fill('Online (secure video)');
