@@ -10,7 +10,7 @@ import { access } from '../../src/lib/server/policy/facts.ts';
 import * as audit from '../../src/lib/server/audit/index.ts';
 import { createHub, nextCheck, type HubOptions } from './hub.ts';
 import type { Peer } from './room.ts';
-import { CLOSE_MALFORMED, CLOSE_RATE } from './protocol.ts';
+import { CLOSE_MALFORMED, CLOSE_RATE, CLOSE_TRY_AGAIN } from './protocol.ts';
 
 export const SYNC_PREFIX = '/sync/';
 export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
@@ -20,6 +20,12 @@ export interface SyncOptions extends HubOptions {
 	/** Sustained messages per second per socket, and the burst allowed above it. */
 	messagesPerSecond?: number;
 	messageBurst?: number;
+	/**
+	 * Messages a socket may have waiting on the server (e.g. commits stalled while the database
+	 * is away) before it is closed with 1013, "try again later": the client reconnects and
+	 * resyncs. Not the client's fault, so not the final 4429 a flood gets.
+	 */
+	maxQueuedMessages?: number;
 }
 
 function refuse(socket: Duplex, status: number, reason: string) {
@@ -72,6 +78,7 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 	const maxPerUser = options.maxSocketsPerUser ?? 48;
 	const rate = options.messagesPerSecond ?? 50;
 	const burst = options.messageBurst ?? 300;
+	const maxQueued = options.maxQueuedMessages ?? 1000;
 	let nextPeerId = 1;
 	/** Open (or opening) sockets per user in this process. */
 	const socketsByUser = new Map<string, number>();
@@ -173,7 +180,8 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 				const nowMs = Date.now();
 				tokens = Math.min(burst, tokens + ((nowMs - refilledAt) / 1000) * rate);
 				refilledAt = nowMs;
-				if (tokens < 1 || peer.queued > 1000) return peer.close(CLOSE_RATE, 'too many messages');
+				if (tokens < 1) return peer.close(CLOSE_RATE, 'too many messages');
+				if (peer.queued >= maxQueued) return peer.close(CLOSE_TRY_AGAIN, 'server busy');
 				tokens -= 1;
 				if (!isBinary || !(data instanceof Buffer))
 					return peer.close(CLOSE_MALFORMED, 'binary frames only');

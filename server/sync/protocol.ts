@@ -14,6 +14,8 @@ export const CLOSE_ACCESS_CHANGED = 4205;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_RATE = 4429;
+/** The server cannot keep up with this socket right now (its messages wait): reconnect later. */
+export const CLOSE_TRY_AGAIN = 1013;
 export const CLOSE_DOCUMENT_FULL = 4413;
 export const CLOSE_GOING_AWAY = 1001;
 

@@ -811,6 +811,26 @@ describe.each(testDatabases())('sync server under hostile input on $name', (back
 			await calm.close();
 		});
 
+		it('a socket whose messages pile up on the server is told to come back later (1013), not refused', async () => {
+			const busy = await startHarness(t, {
+				messagesPerSecond: 10_000,
+				messageBurst: 10_000,
+				maxQueuedMessages: 3
+			});
+			try {
+				const peer = await rawPeer(busy, freshDoc(false), victim.cookie);
+				// Sent in one go, they arrive together and wait behind each other.
+				for (let i = 0; i < 40; i++) peer.send(Uint8Array.from([3]));
+				expect(await peer.probe()).toBe(1013);
+				// 1013 is not one of the codes after which the client stops (4400-4499).
+				const again = await rawPeer(busy, freshDoc(false), victim.cookie);
+				expect(await again.probe()).toBe('open');
+				await again.close();
+			} finally {
+				await busy.stop();
+			}
+		});
+
 		it('one socket flooding presence (within its own rate) does not get the other sockets closed for rate', async () => {
 			// The stock client sends every presence message it receives straight back.
 			const name = freshDoc(false);
