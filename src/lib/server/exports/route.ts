@@ -70,7 +70,7 @@ export function exportActor(ctx: MeetingContext, loaded: LoadedMeeting): ExportA
 
 /** Redirects (303) to /reauth unless the session stepped up within the last few minutes. */
 export async function requireStepUp(
-	ctx: MeetingContext,
+	ctx: { db: Database; now: Date },
 	session: { stepUpAt: Date | null },
 	next: string,
 	audit?: { actor: ExportActor; kind: ExportKind; target: string }
@@ -172,10 +172,7 @@ export async function runExport<S extends v.GenericSchema, L, P>(
 	const { actor, target } = scope;
 	const refuse = (reason: 'recipient' | 'rate_limit') =>
 		recordRefusedExport(db, actor, { kind, reason, target, at: now });
-	if (!stepUpFresh(x.session, now)) {
-		await recordRefusedExport(db, actor, { kind, reason: 'step_up', target, at: now });
-		redirect(303, reauthPath(x.back(raw)));
-	}
+	await requireStepUp({ db, now }, x.session, x.back(raw), { actor, kind, target });
 	const parsed = v.safeParse(x.schema, raw);
 	if (!parsed.success) redirect(303, x.back(raw, v.getDotPath(parsed.issues[0]!) ?? 'form'));
 	let prepared: P;

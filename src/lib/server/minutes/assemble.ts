@@ -166,20 +166,26 @@ export async function assembleMinutes(
 	const cases: FrozenCase[] = [];
 	for (const entry of agenda) {
 		const caseId = entry.caseId;
-		const parts: Record<string, FrozenPart> = {};
+		// A case's documents are independent: read them together (loading each may hit the log).
 		const plan = documentName({ kind: 'plan', caseId });
-		parts[plan] = await fromDoc(documents, plan, planPart);
-		for (const agency of areaAgencies) {
-			const name = documentName({ kind: 'agency', caseId, agencyId: agency.id });
-			const part = await fromDoc(documents, name, (doc) => agencyPart(doc, agency.name));
-			if (part) parts[name] = part;
-		}
 		const restricted = documentName({ kind: 'restricted', caseId });
-		parts[restricted] = await fromDoc(documents, restricted, restrictedPart);
+		const pathway = documentName({ kind: 'pathway', caseId });
+		const reads: Promise<[string, FrozenPart | null]>[] = [
+			fromDoc(documents, plan, (doc) => [plan, planPart(doc)]),
+			...areaAgencies.map((agency) => {
+				const name = documentName({ kind: 'agency', caseId, agencyId: agency.id });
+				return fromDoc(documents, name, (doc): [string, FrozenPart | null] => [
+					name,
+					agencyPart(doc, agency.name)
+				]);
+			}),
+			fromDoc(documents, restricted, (doc) => [restricted, restrictedPart(doc)])
+		];
 		if (entry.kind === 'human_trafficking') {
-			const pathway = documentName({ kind: 'pathway', caseId });
-			parts[pathway] = await fromDoc(documents, pathway, (doc) => pathwayPart(doc, today));
+			reads.push(fromDoc(documents, pathway, (doc) => [pathway, pathwayPart(doc, today)]));
 		}
+		const parts: Record<string, FrozenPart> = {};
+		for (const [name, part] of await Promise.all(reads)) if (part) parts[name] = part;
 		cases.push({
 			caseId,
 			reference: entry.reference,
