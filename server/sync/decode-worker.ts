@@ -16,9 +16,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
-
-/** Yjs clocks beyond 32 bits break other implementations (yrs) and are never legitimate. */
-export const MAX_CLOCK = 2 ** 32 - 1;
+import { MAX_CLOCK } from './admission.ts';
 
 export type WorkerRequest =
 	| { id: number; kind: 'inspect'; update: Uint8Array }

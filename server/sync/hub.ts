@@ -7,7 +7,11 @@ import type { DocumentService } from '../../src/lib/server/documents/types.ts';
 import { access } from '../../src/lib/server/policy/facts.ts';
 import { parseDocumentName } from '../../src/lib/documents/names.ts';
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
-import { touchSession, validateSessionToken } from '../../src/lib/server/auth/session.ts';
+import {
+	sessionEnded,
+	touchSession,
+	validateSessionToken
+} from '../../src/lib/server/auth/session.ts';
 import * as audit from '../../src/lib/server/audit/index.ts';
 import type { Actor } from '../../src/lib/server/audit/index.ts';
 import { createDecoder } from './decoder.ts';
@@ -136,6 +140,8 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		decoder,
 		log,
 		maxDocumentBytes: options.maxDocumentBytes ?? 16 * 1024 * 1024,
+		sessionEnded: (sessionId: string) =>
+			sessionEnded(db, sessionId, runtime.auth.sessionPolicy, runtime.now()),
 		onActivity(peer: Peer) {
 			// Authenticated edits count as activity for the idle timeout (at most once a minute).
 			const now = runtime.now();
@@ -404,6 +410,10 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		detach,
 		receive,
 		service,
+		/** How many of these documents the decode worker holds a mirror of (for the benchmark). */
+		mirrored(names: string[]): number {
+			return names.filter((name) => decoder.mirrors(name)).length;
+		},
 		peerCount(userId: string): Promise<number> {
 			return allPeers().then((list) => list.filter((p) => p.peer.userId === userId).length);
 		},

@@ -5,12 +5,14 @@ import type { Access } from '../../src/lib/server/policy/index.ts';
 import type { Principal } from '../../src/lib/server/policy/index.ts';
 import {
 	bindClient,
+	rebindClient,
 	type Appender,
 	type StoredDocument
 } from '../../src/lib/server/documents/store.ts';
 import type { Logger } from '../../src/lib/server/log.ts';
 import type { Decoder } from './decoder.ts';
 import { HostileInput, MirrorMissing } from './decoder.ts';
+import { admitInline } from './admission.ts';
 import {
 	CLOSE_DOCUMENT_FULL,
 	CLOSE_MALFORMED,
@@ -57,6 +59,8 @@ export interface RoomDeps {
 	log: Logger;
 	maxDocumentBytes: number;
 	onActivity(peer: Peer): void;
+	/** The session no longer exists or has expired (so its client ids may pass to its user). */
+	sessionEnded(sessionId: string): Promise<boolean>;
 	/** After any change has been applied (and is durable): refresh projections. */
 	onChange?(doc: string): void;
 	/** Other processes (Redis); only durable updates and local presence are published. */
@@ -164,22 +168,36 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		if (mine.length > 0) awarenessProtocol.removeAwarenessStates(awareness, mine, 'leave');
 	}
 
+	/** Another connected socket, of another session, uses this client id. */
+	const inUseElsewhere = (peer: Peer, client: number) =>
+		[...peers].some((other) => other.sessionId !== peer.sessionId && other.clientIds.has(client));
+
 	/**
 	 * Client ids are bound to the session that first writes with them. An id another live
 	 * connection uses (presence announces it to everyone) is theirs too, even before their first
-	 * edit: otherwise anyone could claim it first and lock them out.
+	 * edit: otherwise anyone could claim it first and lock them out. The one hand-over: from a
+	 * session that has ended to a later session of the same user, so a page that kept its
+	 * document (and edits not yet saved) across a sign-out and sign-in can save them.
 	 */
 	async function claimClients(peer: Peer, clients: number[]) {
 		const unbound: number[] = [];
+		const me = { sessionId: peer.sessionId, userId: peer.userId };
 		for (const client of clients) {
 			const owner = bindings.get(client);
-			if (owner === peer.sessionId) continue;
-			if (owner !== undefined)
-				throw new HostileInput(`client id ${client} belongs to another session`);
-			const inUse = [...peers].some(
-				(other) => other.sessionId !== peer.sessionId && other.clientIds.has(client)
-			);
-			if (inUse) throw new HostileInput(`client id ${client} is in use by another session`);
+			if (owner?.sessionId === peer.sessionId) continue;
+			if (inUseElsewhere(peer, client)) {
+				throw new HostileInput(`client id ${client} is in use by another session`);
+			}
+			if (owner !== undefined) {
+				const handedOver =
+					owner.userId === peer.userId &&
+					(await deps.sessionEnded(owner.sessionId)) &&
+					(await rebindClient(deps.db, name, client, owner, me));
+				if (!handedOver) throw new HostileInput(`client id ${client} belongs to another session`);
+				bindings.set(client, me);
+				peer.clientIds.add(client);
+				continue;
+			}
 			unbound.push(client);
 		}
 		const added = unbound.filter((client) => !peer.clientIds.has(client)).length;
@@ -192,17 +210,20 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 				userId: peer.userId
 			});
 			if (!won) throw new HostileInput(`client id ${client} belongs to another session`);
-			bindings.set(client, peer.sessionId);
+			bindings.set(client, me);
 			peer.clientIds.add(client);
 		}
 	}
 
 	/**
-	 * Client updates are trial-integrated by the decoder's mirror and then applied here in one
-	 * order (a ticket per update), so the cost measured there is the cost paid here.
+	 * Client updates are admitted inline (admission.ts) or trial-integrated by the decoder's
+	 * mirror, and then applied here in one order (a ticket per update), so the cost measured there
+	 * is the cost paid here.
 	 */
 	let integrated: Promise<void> = Promise.resolve();
 	let applied: Promise<void> = Promise.resolve();
+	/** Client updates checked and on their way to the document (committing, or waiting to apply). */
+	let unapplied = 0;
 
 	async function integrateFirst(update: Uint8Array, prior: Promise<void>) {
 		// A mirror (re)loaded from this document must include every update ahead of this one.
@@ -234,20 +255,30 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 		let applyDone!: () => void;
 		integrated = new Promise<void>((resolve) => (integrateDone = resolve));
 		applied = new Promise<void>((resolve) => (applyDone = resolve));
+		let counted = false;
 		try {
-			// One worker round trip: the worker decodes strictly, checks bounds and integrates it
-			// into its mirror of this document under a CPU budget, so what it costs here is
-			// known to be bounded. The client ids it writes as are checked next; if they are not
-			// this session's, the mirror (which now holds the update) is dropped and reloaded.
 			try {
 				await priorIntegrated;
-				const decoded = await integrateFirst(update, priorApplied);
+				// A small update that is provably cheap to apply (admission.ts) skips the worker,
+				// but only against the document as it will be when this update is applied: with
+				// no earlier update still on its way in.
+				const inline = unapplied === 0 ? admitInline(doc, update) : null;
+				// Otherwise one worker round trip: the worker decodes strictly, checks bounds and
+				// integrates it into its mirror of this document under a CPU budget, so what it
+				// costs here is known to be bounded.
+				const decoded = inline ?? (await integrateFirst(update, priorApplied));
+				// The client ids it writes as must be this session's; if not, a mirror that now
+				// holds the update is dropped and reloaded.
 				try {
 					await claimClients(peer, decoded.clients);
 				} catch (error) {
-					deps.decoder.forget(name);
+					if (!inline) deps.decoder.forget(name);
 					throw error;
 				}
+				// A mirror the worker keeps of this document (for the worker's way) stays in step.
+				if (inline) deps.decoder.apply(name, update);
+				unapplied += 1;
+				counted = true;
 			} finally {
 				integrateDone();
 			}
@@ -269,6 +300,7 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			approxBytes += update.byteLength;
 			Y.applyUpdate(doc, update, peer);
 		} finally {
+			if (counted) unapplied -= 1;
 			applyDone();
 		}
 		deps.publishUpdate?.(name, update);
@@ -278,8 +310,10 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 	function acceptAwareness(peer: Peer, update: Uint8Array) {
 		const entries: AwarenessEntry[] = [];
 		for (const entry of readAwareness(update)) {
+			// Presence of an id bound to another user's session is dropped; one of this user's
+			// own (an earlier session's, handed over with the next edit) is shown.
 			const owner = bindings.get(entry.clientId);
-			if (owner !== undefined && owner !== peer.sessionId) continue;
+			if (owner !== undefined && owner.userId !== peer.userId) continue;
 			const claimedElsewhere = [...peers].some(
 				(other) => other !== peer && other.clientIds.has(entry.clientId)
 			);

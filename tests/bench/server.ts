@@ -491,10 +491,13 @@ async function startOurs(): Promise<Running> {
 					});
 					const after = await memory();
 					for (const d of docs) d.destroy();
-					return (
-						(after.heapUsed + after.external - before.heapUsed - before.external) /
-						Math.max(1, docs.length)
-					);
+					return {
+						perMirror:
+							(after.heapUsed + after.external - before.heapUsed - before.external) /
+							Math.max(1, docs.length),
+						// Only documents with an edit that went the worker's way have a mirror.
+						mirrored: sync.hub.mirrored(command.names)
+					};
 				}
 				case 'probePipeline':
 					return probePipeline(db, command.updates);

@@ -9,18 +9,21 @@ import {
 	provider,
 	rawSocket,
 	sessionCookie,
+	signedIn,
 	startHarness,
 	synced,
 	until,
 	type Harness
 } from '../helpers/sync.ts';
 import { seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { invalidateUserSessions } from '../../src/lib/server/auth/session.ts';
+import { invalidateSession, invalidateUserSessions } from '../../src/lib/server/auth/session.ts';
+import { updateFrame } from './fixtures/yjs-hostile.ts';
 import { recordAccessChange } from '../../src/lib/server/policy/changes.ts';
 import {
 	agencies,
 	caseExclusions,
 	cases,
+	docClients,
 	docSnapshots,
 	docUpdates,
 	users
@@ -227,6 +230,57 @@ describe.each(testDatabases())('sync server on $name', (backend) => {
 		await until(() => observerDoc.doc.getText('t').toString().includes('SECOND-EDIT'));
 		victim.destroy();
 		observerDoc.destroy();
+	});
+
+	it('a client id passes to the same user’s next session once the first has ended (edits kept across a sign-in), never to another user or a live session', async () => {
+		const name = `case:${htCaseId}:pathway`;
+		const first = await signedIn(h, 'police@demo.example');
+		const doc = new Y.Doc();
+		const online = provider(h, name, first.cookie, doc);
+		await synced(online);
+		doc.getText('relogin').insert(0, 'before ');
+		const rowsOf = (sessionId: string) =>
+			t.db
+				.select()
+				.from(docUpdates)
+				.where(and(eq(docUpdates.docName, name), eq(docUpdates.sessionId, sessionId)));
+		await until(async () => (await rowsOf(first.sessionId)).length > 0);
+		// The network drops; the page keeps editing under the same client id.
+		online.destroy();
+		const offline: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => offline.push(u));
+		doc.getText('relogin').insert(7, 'offline ');
+		expect(offline).toHaveLength(1);
+		const send = async (cookie: string) => {
+			const opened = await rawSocket(h, name, { origin: ORIGIN, cookie });
+			expect(opened.status).toBe(101);
+			const ws = opened.socket!;
+			const whenClosed = closed(ws);
+			ws.send(updateFrame(offline[0]!));
+			return { ws, whenClosed };
+		};
+
+		// The same user in another session while the first is still live: refused.
+		const second = await signedIn(h, 'police@demo.example');
+		expect((await (await send(second.cookie)).whenClosed).code).toBe(4400);
+		// Another user, before and after the first session ends: refused.
+		expect((await (await send(coordinator)).whenClosed).code).toBe(4400);
+		await invalidateSession(t.db, first.sessionId);
+		expect((await (await send(coordinator)).whenClosed).code).toBe(4400);
+		// The same user's next session, once the first has ended: the edit is saved under it.
+		const accepted = await send(second.cookie);
+		await until(async () => (await rowsOf(second.sessionId)).length > 0);
+		expect(accepted.ws.readyState).toBe(accepted.ws.OPEN);
+		const [binding] = await t.db
+			.select()
+			.from(docClients)
+			.where(and(eq(docClients.docName, name), eq(docClients.clientId, doc.clientID)));
+		expect(binding!.sessionId).toBe(second.sessionId);
+		const reader = provider(h, name, health);
+		await synced(reader);
+		expect(reader.doc.getText('relogin').toString()).toBe('before offline ');
+		accepted.ws.close();
+		reader.destroy();
 	});
 
 	it('rewrites presence from the session and drops entries for client ids the socket does not own', async () => {

@@ -130,6 +130,23 @@ export async function validateSessionToken(
 	};
 }
 
+/** The session no longer exists or has expired: it can never be used again. */
+export async function sessionEnded(
+	db: Database,
+	sessionId: string,
+	policy: SessionPolicy,
+	now: Date
+): Promise<boolean> {
+	const [row] = await db
+		.select({ createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt })
+		.from(sessions)
+		.where(eq(sessions.id, sessionId))
+		.limit(1);
+	if (!row) return true;
+	const { idleExpiresAt, absoluteExpiresAt } = expiries(row, policy);
+	return now >= idleExpiresAt || now >= absoluteExpiresAt;
+}
+
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
 	await recordAccessChange(db, { reason: 'session_ended', sessionId });

@@ -8,8 +8,13 @@ export interface StoredDocument {
 	updates: Uint8Array[];
 	/** Log row ids read: compaction deletes exactly these. */
 	updateIds: number[];
-	/** Yjs client id → session id that owns it. */
-	clients: Map<number, string>;
+	/** Yjs client id → the session (and its user) that owns it. */
+	clients: Map<number, ClientOwner>;
+}
+
+export interface ClientOwner {
+	sessionId: string;
+	userId: string;
 }
 
 export async function loadDocument(db: Database, docName: string): Promise<StoredDocument> {
@@ -21,7 +26,11 @@ export async function loadDocument(db: Database, docName: string): Promise<Store
 			.where(eq(docUpdates.docName, docName))
 			.orderBy(asc(docUpdates.id)),
 		db
-			.select({ clientId: docClients.clientId, sessionId: docClients.sessionId })
+			.select({
+				clientId: docClients.clientId,
+				sessionId: docClients.sessionId,
+				userId: docClients.userId
+			})
 			.from(docClients)
 			.where(eq(docClients.docName, docName))
 	]);
@@ -29,7 +38,7 @@ export async function loadDocument(db: Database, docName: string): Promise<Store
 		snapshot: snapshots[0]?.state ?? null,
 		updates: rows.map((r) => r.update),
 		updateIds: rows.map((r) => r.id),
-		clients: new Map(clients.map((c) => [c.clientId, c.sessionId]))
+		clients: new Map(clients.map((c) => [c.clientId, { sessionId: c.sessionId, userId: c.userId }]))
 	};
 }
 
@@ -118,6 +127,34 @@ export async function bindClient(
 		.from(docClients)
 		.where(and(eq(docClients.docName, docName), eq(docClients.clientId, clientId)));
 	return row?.sessionId === owner.sessionId;
+}
+
+/**
+ * Hands a client id from an ended session to a later session of the same user (someone who
+ * signed in again while a page kept its document, and its unsaved edits, under the old id). Only
+ * from `from`: if another process moved it first, this one loses. True if it is now `to`'s.
+ */
+export async function rebindClient(
+	db: Database,
+	docName: string,
+	clientId: number,
+	from: ClientOwner,
+	to: ClientOwner
+): Promise<boolean> {
+	if (from.userId !== to.userId) return false;
+	const moved = await db
+		.update(docClients)
+		.set({ sessionId: to.sessionId })
+		.where(
+			and(
+				eq(docClients.docName, docName),
+				eq(docClients.clientId, clientId),
+				eq(docClients.sessionId, from.sessionId),
+				eq(docClients.userId, to.userId)
+			)
+		)
+		.returning({ clientId: docClients.clientId });
+	return moved.length === 1;
 }
 
 /**
