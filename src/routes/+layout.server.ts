@@ -6,7 +6,10 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals }) => {
 	const { user, session, stage, memberships } = locals;
 	return {
-		user: user && stage ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
+		user:
+			user && stage
+				? { id: user.id, name: user.name, email: user.email, isAdmin: user.isAdmin }
+				: null,
 		stage,
 		memberships: stage === 'full' ? memberships : [],
 		idleRemainingMs: session ? sessionTimes(session, (await runtime()).now()).idleRemainingMs : null

@@ -15,7 +15,11 @@ import { ORIGIN, sessionCookie, signedIn, socketClass, type Harness } from '../h
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { assembleRuntime } from '../../src/lib/server/runtime.ts';
 import { seedDemo } from '../../src/lib/server/seed/demo.ts';
-import { invalidateUserSessions, validateSessionToken } from '../../src/lib/server/auth/session.ts';
+import {
+	invalidateUserSessions,
+	sessionStatus,
+	validateSessionToken
+} from '../../src/lib/server/auth/session.ts';
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { caseDocuments } from '../../src/lib/server/policy/facts.ts';
 import {
@@ -72,7 +76,7 @@ async function api(h: LiveHarness, req: IncomingMessage, res: ServerResponse) {
 		: null;
 	if (!valid) return json(res, 401, { message: 'Sign in to continue.' });
 	if (path === '/api/session/status') {
-		return json(res, 200, { idleExpiresAt: valid.session.idleExpiresAt.toISOString() });
+		return json(res, 200, sessionStatus(valid.session, h.runtime.now()));
 	}
 	const m = /^\/api\/cases\/([^/]+)\/documents$/.exec(path);
 	if (!m) return json(res, 404, { message: 'Not found.' });
@@ -414,6 +418,7 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 			name,
 			access: 'write',
 			caseId,
+			userId: (await userName(email)).id,
 			url: h.url,
 			WebSocketPolyfill: class extends WebSocket {
 				constructor(url: string, protocols?: string | string[]) {
@@ -436,7 +441,7 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		createdBy: null
 	});
 
-	it('after signing out and in again on the same page, edits under a new client id and they are kept', async () => {
+	it('after signing out and in again on the same page, edits under the same client id (the server hands it over) and they are kept', async () => {
 		const name = `case:${caseId}:agency:${policeAgency}`;
 		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
 		const other = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'write');
@@ -458,17 +463,17 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		jar.cookie = again.cookie;
 		expect(await doc.resume()).toBe(true);
 		await until(() => doc.synced && doc.status === 'connected', 'resumed');
-		expect(doc.doc.clientID).not.toBe(firstId);
+		expect(doc.doc.clientID).toBe(firstId);
 		expect(doc.provider.awareness.clientID).toBe(doc.doc.clientID);
 		addAction(doc.doc, action('after-sign-in', 'Written in the second session'));
 		await until(
 			() => readActions(other.doc).some((a) => a.id === 'after-sign-in'),
 			() => `second edit relayed (page: ${doc.status}, ${doc.stopReason ?? 'no stop reason'})`
 		);
-		// Presence under the new id is accepted, with the identity from the new session.
+		// Presence is accepted, with the identity from the new session.
 		await until(
 			() => other.presence.some((p) => p.clientId === doc.doc.clientID),
-			'presence under the new client id'
+			'presence after signing in again'
 		);
 		expect(doc.status).toBe('connected');
 		expect(doc.stopReason).toBeNull();
@@ -488,9 +493,35 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		fresh.destroy();
 	});
 
-	it('says so, and keeps it on the page, when changes made before signing in again cannot be saved', async () => {
+	it('saves changes typed while signed out once the same user signs in again, after the page had saved others', async () => {
 		const name = `case:${caseId}:agency:${policeAgency}`;
 		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
+		addAction(doc.doc, action('saved-first', 'Saved in the first session'));
+		const watcher = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
+		await until(
+			() => readActions(watcher.doc).some((a) => a.id === 'saved-first'),
+			'first edit saved'
+		);
+		await invalidateUserSessions(t.db, (await userName('police@demo.example')).id);
+		await until(() => doc.status === 'stopped', 'stopped');
+		// Typed after the socket closed, under the client id bound to the ended session.
+		addAction(doc.doc, action('typed-meanwhile', 'Written after the session ended'));
+		jar.cookie = await sessionCookie(h, 'police@demo.example');
+		expect(await doc.resume()).toBe(true);
+		await until(
+			() => readActions(watcher.doc).some((a) => a.id === 'typed-meanwhile'),
+			() => `saved after signing in again (page: ${doc.status}, ${doc.stopReason ?? 'none'})`
+		);
+		expect(doc.status).toBe('connected');
+		expect(doc.stopReason).toBeNull();
+		doc.destroy();
+		watcher.destroy();
+	});
+
+	it('says so, and keeps it on the page, when someone else signs in on it and changes made before cannot be saved', async () => {
+		const name = `case:${caseId}:agency:${policeAgency}`;
+		const { doc, jar } = await pageThatSignsInAgain(name, 'police@demo.example');
+		const firstId = doc.doc.clientID;
 		// The page's client id is bound to the first session once the server accepts a change.
 		const watcher = live(await sessionCookie(h, 'coordinator@demo.example'), name, 'read');
 		addAction(doc.doc, action('first-session', 'Saved in the first session'));
@@ -503,8 +534,10 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		await until(() => doc.status === 'stopped', 'stopped');
 		// Typed after the socket closed: written with the client id bound to the ended session.
 		addAction(doc.doc, action('while-signed-out', 'Written after the session ended'));
-		jar.cookie = await sessionCookie(h, 'police@demo.example');
+		// Someone else signs in on this browser: never under the police officer's client id.
+		jar.cookie = await sessionCookie(h, 'coordinator@demo.example');
 		expect(await doc.resume()).toBe(true);
+		expect(doc.doc.clientID).not.toBe(firstId);
 		await until(() => doc.status === 'stopped', 'stopped again');
 		expect(doc.stopReason).toBe(STOP_REASONS.unsavedBeforeSignIn);
 		expect(readActions(doc.doc).some((a) => a.id === 'while-signed-out')).toBe(true);

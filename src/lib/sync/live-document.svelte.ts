@@ -33,6 +33,12 @@ export interface LiveDocumentOptions {
 	fetch?: typeof fetch;
 	/** Start connecting at once (default true). */
 	connect?: boolean;
+	/**
+	 * The signed-in user's id (layout data). Signing in again as the same user keeps this page's
+	 * Yjs client id (the server hands it over from the ended session, with edits not yet saved);
+	 * as someone else, the page writes under a new one.
+	 */
+	userId?: string | null;
 }
 
 export const STOP_REASONS = {
@@ -139,10 +145,14 @@ export class LiveDocument {
 	 */
 	#retired: number[] = [];
 
+	/** Whose page this is (see LiveDocumentOptions.userId); null when not known. */
+	#userId: string | null;
+
 	constructor(options: LiveDocumentOptions) {
 		const ref = parseDocumentName(options.name);
 		if (!ref) throw new Error('Not a document name');
 		this.name = options.name;
+		this.#userId = options.userId ?? null;
 		this.caseId = options.caseId ?? null;
 		this.#access = options.access === 'write' ? 'write' : 'read';
 		this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -208,8 +218,10 @@ export class LiveDocument {
 	/**
 	 * Carries on after live editing stopped (e.g. the session ended and the user has signed in
 	 * again, in this tab or another): checks the session and this document's access afresh and
-	 * reconnects with a new Yjs client id, since the old one stays bound to the old session.
-	 * Resolves to whether it reconnected; if not, `stopReason` says why.
+	 * reconnects. The same user keeps the Yjs client id (the server passes it from the ended
+	 * session to the new one, so changes typed meanwhile are saved); anyone else gets a new one,
+	 * since the old one stays bound to the old session. Resolves to whether it reconnected; if
+	 * not, `stopReason` says why.
 	 */
 	async resume(): Promise<boolean> {
 		if (this.#destroyed || this.#status !== 'stopped' || this.#resuming) return false;
@@ -221,6 +233,8 @@ export class LiveDocument {
 				this.#stopReason = STOP_REASONS.sessionEnded;
 				return false;
 			}
+			const who = (await session.json().catch(() => null)) as { userId?: unknown } | null;
+			const sameUser = this.#userId !== null && who?.userId === this.#userId;
 			const listed = await this.#listedAccess();
 			if (listed === 'session') {
 				this.#stopReason = STOP_REASONS.sessionEnded;
@@ -232,7 +246,10 @@ export class LiveDocument {
 			}
 			if (this.#destroyed || this.#status !== 'stopped') return false;
 			if (listed) this.#access = listed;
-			this.#freshClientId();
+			if (!sameUser) {
+				this.#freshClientId();
+				this.#userId = typeof who?.userId === 'string' ? who.userId : null;
+			}
 			this.#stopReason = null;
 			this.#failures = 0;
 			this.#status = 'connecting';

@@ -243,3 +243,11 @@ export function sessionTimes(session: Session, now: Date) {
 		idleRemainingMs: Math.max(0, session.idleExpiresAt.getTime() - now.getTime())
 	};
 }
+
+/**
+ * GET /api/session/status: the deadlines, and whose session it is (a page that kept live
+ * documents across a sign-in compares it with its own user: LiveDocument.resume).
+ */
+export function sessionStatus(session: Session, now: Date) {
+	return { ...sessionTimes(session, now), userId: session.userId };
+}
