@@ -410,6 +410,10 @@ export function createHub(runtime: Runtime, options: HubOptions = {}) {
 		detach,
 		receive,
 		service,
+		/** Documents loaded in this process now (tests and the benchmark). */
+		openDocuments(): string[] {
+			return [...rooms.keys()];
+		},
 		/** How many of these documents the decode worker holds a mirror of (for the benchmark). */
 		mirrored(names: string[]): number {
 			return names.filter((name) => decoder.mirrors(name)).length;

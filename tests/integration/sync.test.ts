@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import {
 	ORIGIN,
@@ -281,6 +281,44 @@ describe.each(testDatabases())('sync server on $name', (backend) => {
 		expect(reader.doc.getText('relogin').toString()).toBe('before offline ');
 		accepted.ws.close();
 		reader.destroy();
+	});
+
+	it('unloads every document its last client leaves, and leaves no timers, mirrors or log rows behind', async () => {
+		const timers = () =>
+			process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
+		await until(() => h.sync.hub.openDocuments().length === 0, 10_000);
+		const before = timers();
+		const names = (await t.db.select({ id: cases.id }).from(cases))
+			.slice(0, 8)
+			.flatMap((c) => [`case:${c.id}:plan`, `case:${c.id}:agency:${policeAgency}`]);
+		const clients = names.flatMap((name) => [
+			provider(h, name, coordinator),
+			provider(h, name, coordinator)
+		]);
+		await Promise.all(clients.map((c) => synced(c)));
+		for (const c of clients) {
+			c.doc.getMap('leak-check').set(String(c.doc.clientID), 'edited');
+			c.awareness.setLocalStateField('cursor', { at: 1 });
+		}
+		await until(() => h.sync.hub.openDocuments().length === names.length);
+		// Each open document holds at least one timer of its own (presence expiry): 16 here.
+		expect(timers() - before).toBeGreaterThanOrEqual(names.length);
+		for (const c of clients) {
+			c.destroy();
+			c.doc.destroy(); // the client's own presence timer goes with its document
+		}
+		await until(() => h.sync.hub.openDocuments().length === 0, 10_000);
+		// Let the last folds and projections settle, then count again.
+		await until(() => timers() <= before + 2, 5_000);
+		expect(h.sync.hub.mirrored(names)).toBe(0);
+		expect(
+			(await t.db.select().from(docUpdates).where(inArray(docUpdates.docName, names))).length
+		).toBe(0); // every log folded into its snapshot on the way out
+		const stored = await t.db
+			.select()
+			.from(docSnapshots)
+			.where(inArray(docSnapshots.docName, names));
+		expect(stored).toHaveLength(names.length);
 	});
 
 	it('rewrites presence from the session and drops entries for client ids the socket does not own', async () => {
