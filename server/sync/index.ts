@@ -168,10 +168,12 @@ export function createSyncServer(runtime: Runtime, options: SyncOptions = {}) {
 				recheckAt: nextCheck(now, valid.session, decision.validUntil),
 				queue: Promise.resolve(),
 				queued: 0,
+				dismissed: false,
 				send(data) {
 					if (ws.readyState === ws.OPEN) ws.send(data);
 				},
 				close(code, reason) {
+					peer.dismissed = true;
 					if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
 				}
 			};

@@ -50,6 +50,11 @@ export interface Peer {
 	/** Messages are handled one after another per socket. */
 	queue: Promise<void>;
 	queued: number;
+	/**
+	 * The server has closed this socket (access ended, refused input, limits): messages still
+	 * queued from it are dropped, and the client ids it used are no longer its to hold.
+	 */
+	dismissed: boolean;
 }
 
 export interface RoomDeps {
@@ -170,7 +175,10 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 
 	/** Another connected socket, of another session, uses this client id. */
 	const inUseElsewhere = (peer: Peer, client: number) =>
-		[...peers].some((other) => other.sessionId !== peer.sessionId && other.clientIds.has(client));
+		[...peers].some(
+			(other) =>
+				!other.dismissed && other.sessionId !== peer.sessionId && other.clientIds.has(client)
+		);
 
 	/**
 	 * Client ids are bound to the session that first writes with them. An id another live
@@ -315,7 +323,7 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 			const owner = bindings.get(entry.clientId);
 			if (owner !== undefined && owner.userId !== peer.userId) continue;
 			const claimedElsewhere = [...peers].some(
-				(other) => other !== peer && other.clientIds.has(entry.clientId)
+				(other) => other !== peer && !other.dismissed && other.clientIds.has(entry.clientId)
 			);
 			if (claimedElsewhere) continue;
 			if (!peer.clientIds.has(entry.clientId)) {
@@ -339,6 +347,8 @@ export function createRoom(name: string, stored: StoredDocument, deps: RoomDeps)
 	}
 
 	async function handle(peer: Peer, data: Uint8Array) {
+		// Closed by the server (e.g. its access ended): nothing more from it is taken.
+		if (peer.dismissed) return;
 		let message;
 		try {
 			message = parseMessage(data);

@@ -249,6 +249,11 @@ export class LiveDocument {
 			if (!sameUser) {
 				this.#freshClientId();
 				this.#userId = typeof who?.userId === 'string' ? who.userId : null;
+			} else {
+				// The server dropped this id's presence when the old socket closed, and ignores a
+				// state whose clock it has already seen: announce it again with the next clock.
+				const awareness = this.provider.awareness;
+				awareness.setLocalState(awareness.getLocalState() ?? {});
 			}
 			this.#stopReason = null;
 			this.#failures = 0;
