@@ -60,7 +60,7 @@ describe.each(testDatabases())('errors and logs on $name', (backend) => {
 
 	/** The server's output once it has all of `parts`: its log lines reach us through a pipe. */
 	async function logContaining(parts: string[]): Promise<string> {
-		for (let i = 0; i < 100; i++) {
+		for (let i = 0; i < 400; i++) {
 			const log = server.output();
 			if (parts.every((part) => log.includes(part))) return log;
 			await new Promise((resolve) => setTimeout(resolve, 50));

@@ -62,12 +62,13 @@ describe.each(testDatabases())('sign-in throttling on $name', (backend) => {
 	const accounts = Array.from({ length: 4 }, (_, i) => `member-${i}@test.example`);
 	const locked = 'locked@test.example';
 	const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
-	/** Failures the attacker's address made earlier: the next one brings a long block. */
-	const EARLIER_ADDRESS_FAILURES = 25;
+	/** Failures the attacker's address made earlier: the next one brings the longest delay, a minute. */
+	const EARLIER_ADDRESS_FAILURES = 30;
 
 	beforeAll(async () => {
 		// The seeded counts are only meaningful if their delays have passed but the window has not.
 		expect(blockAfterFailures(EARLIER_ADDRESS_FAILURES, IP_RULE)).toBeLessThan(10 * 60_000);
+		expect(blockAfterFailures(EARLIER_ADDRESS_FAILURES + 1, IP_RULE)).toBe(IP_RULE.maxDelayMs);
 		expect(IP_RULE.resetAfterMs).toBeGreaterThan(10 * 60_000);
 		expect(blockAfterFailures(ACCOUNT_RULE.lockAfter! - 1, ACCOUNT_RULE)).toBeLessThan(10 * 60_000);
 		server = await startServer({
