@@ -5,20 +5,24 @@ import { isEmpty, seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/lib/serv
 
 const [command, ...flags] = process.argv.slice(2);
 const config = loadConfig(process.env);
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const where = config.databaseUrl
 	? 'the DATABASE_URL database'
 	: `the embedded database in ${config.dataDir}`;
 
-try {
-	if (command === 'migrate') {
-		console.log(`Migrations applied to ${where}.`);
-	} else if (command === 'seed') {
-		if (config.databaseUrl && !flags.includes('--into-database-url')) {
-			console.error(
-				'Refusing to seed demo accounts into DATABASE_URL. Run `npm run db:seed -- --into-database-url` if you mean it.'
-			);
-			process.exitCode = 2;
+if (command !== 'migrate' && command !== 'seed') {
+	console.error('usage: node server/cli.ts migrate | seed [--into-database-url]');
+	process.exitCode = 2;
+} else if (command === 'seed' && config.databaseUrl && !flags.includes('--into-database-url')) {
+	// Decided before the database is opened: opening it would already apply the migrations.
+	console.error(
+		'Refusing to seed demo accounts into DATABASE_URL. Run `npm run db:seed -- --into-database-url` if you mean it.'
+	);
+	process.exitCode = 2;
+} else {
+	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	try {
+		if (command === 'migrate') {
+			console.log(`Migrations applied to ${where}.`);
 		} else if (!(await isEmpty(database.db))) {
 			console.error(`${where} already has users; demo data is only seeded into an empty database.`);
 			process.exitCode = 1;
@@ -28,10 +32,7 @@ try {
 			for (const a of DEMO_ACCOUNTS) console.log(`  ${a.email}`);
 			console.log(`Demo password: ${DEMO_PASSWORD}`);
 		}
-	} else {
-		console.error('usage: node server/cli.ts migrate | seed [--into-database-url]');
-		process.exitCode = 2;
+	} finally {
+		await database.close();
 	}
-} finally {
-	await database.close();
 }

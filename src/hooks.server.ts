@@ -172,14 +172,16 @@ export const handleError: HandleServerError = async ({ error, event, status, mes
 	const rt = await runtime();
 	const err = error instanceof Error ? error : new Error(String(error));
 	// Query errors carry their parameters (which may be case data): log the statement shape only.
+	// The stack starts with the whole message, parameters included: keep only its frames.
 	const safeMessage = err.message.split(/\bparams:/)[0]?.slice(0, 500);
+	const frames = err.stack?.split('\n').filter((line) => /^\s+at /.test(line));
 	rt.log.error(
 		{
 			errorId: id,
 			requestId: event.locals.requestId,
 			route: event.route.id,
 			status,
-			error: { name: err.name, message: safeMessage, stack: err.stack?.split('\n').slice(1, 8) }
+			error: { name: err.name, message: safeMessage, stack: frames?.slice(0, 7) }
 		},
 		'unhandled error'
 	);

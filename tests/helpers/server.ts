@@ -125,9 +125,13 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
 		child = proc;
 		running.add(proc);
 		proc.once('exit', () => running.delete(proc));
+		// Another server (another test file's, restarting) can hold the port this one failed to
+		// take: its /healthz must not pass for ours. Ours prints its origin once it listens.
+		let own = '';
 		const collect = (chunk: Buffer) => {
 			log += chunk.toString();
 			if (log.length > 200_000) log = log.slice(-100_000);
+			if (own.length < 50_000) own += chunk.toString();
 		};
 		proc.stdout!.on('data', collect);
 		proc.stderr!.on('data', collect);
@@ -139,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
 				);
 			}
 			try {
+				if (!own.includes(`MARAC portal: open ${origin}\n`)) throw new Error('not listening yet');
 				const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2_000) });
 				await res.arrayBuffer();
 				if (res.status === 200) return;

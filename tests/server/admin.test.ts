@@ -184,6 +184,30 @@ describe('people', () => {
 		);
 	});
 
+	it("refuses a password made from the invited person's own name, and keeps the link usable", async () => {
+		const { token } = await createUser(admin, {
+			email: 'rosalind.okafor@agency.example',
+			name: 'Rosalind Okafor',
+			isAdmin: false
+		});
+		for (const password of [
+			'Rosalind-Okafor-1',
+			'okafor2026!!',
+			'rosalind.okafor@agency.example'
+		]) {
+			const result = await acceptInvite(db, token, password, NOW);
+			expect(result, password).toMatchObject({ kind: 'weak' });
+		}
+		expect(await acceptInvite(db, token, 'Password123!', NOW)).toMatchObject({
+			kind: 'weak',
+			message: expect.stringMatching(/too easy to guess/)
+		});
+		expect(await inviteUser(db, token, NOW)).not.toBeNull();
+		expect(await acceptInvite(db, token, 'tigrinya-interpreter-booked-7', NOW)).toEqual({
+			kind: 'ok'
+		});
+	});
+
 	it('counts people, invitations and disabled accounts for the overview', async () => {
 		const before = await adminOverview(db);
 		const { id } = await newPerson();

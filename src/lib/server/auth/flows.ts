@@ -346,7 +346,7 @@ export async function acceptInvite(
 ): Promise<AcceptInviteResult> {
 	const invite = await inviteUser(db, token, now);
 	if (!invite) return { kind: 'invalid-token' };
-	const problem = passwordProblem(password, { email: invite.email });
+	const problem = passwordProblem(password, { email: invite.email, name: invite.name });
 	if (problem) return { kind: 'weak', message: problem };
 	const passwordHash = await hashPassword(password);
 	// Deleting the token first makes the link single use even under a double submit.
