@@ -1,16 +1,14 @@
-// Every UK-date helper around the 2026 clock changes (forward at 01:00 GMT on Sunday 29 March,
+// The UK-date helpers (src/lib/dates.ts) around the 2026 clock changes (forward at 01:00 GMT on Sunday 29 March,
 // back at 02:00 BST on Sunday 25 October) and around midnight UTC, where UTC and London disagree.
 import { describe, expect, it } from 'vitest';
-import { addDays as addDaysDates, defaultDueDate, isoDate } from '../../src/lib/dates.ts';
-import { fromLondonLocal, toLondonLocal } from '../../src/lib/london-time.ts';
 import {
-	addDays as addDaysPathway,
+	addDays,
 	daysBetween,
-	todayInLondon
-} from '../../src/lib/pathway/dates.ts';
-import { londonDate } from '../../src/lib/data-return/figures.ts';
-import { today } from '../../src/lib/server/actions/queries.ts';
-import { defaultDueOn, zonedDate, zonedInstant } from '../../src/lib/server/meetings/rules.ts';
+	defaultDueDate,
+	fromLondonLocal,
+	londonDate,
+	toLondonLocal
+} from '../../src/lib/dates.ts';
 
 /** [instant, its calendar date in London] */
 const LONDON_DATES: [string, string][] = [
@@ -28,18 +26,9 @@ const LONDON_DATES: [string, string][] = [
 ];
 
 describe('the London calendar date of an instant', () => {
-	const helpers: [string, (at: Date) => string][] = [
-		['isoDate', (at) => isoDate(at)],
-		['zonedDate', (at) => zonedDate(at)],
-		['todayInLondon', todayInLondon],
-		['londonDate', londonDate],
-		['actions today', today]
-	];
-	for (const [name, helper] of helpers) {
-		it.each(LONDON_DATES)(`${name}(%s) is %s`, (iso, date) => {
-			expect(helper(new Date(iso))).toBe(date);
-		});
-	}
+	it.each(LONDON_DATES)('londonDate(%s) is %s', (iso, date) => {
+		expect(londonDate(new Date(iso))).toBe(date);
+	});
 });
 
 /** [London date, London time, the instant] */
@@ -60,14 +49,10 @@ describe('a London date and time as an instant', () => {
 	it.each(WALL_CLOCK)('fromLondonLocal(%sT%s) is %s', (date, time, iso) => {
 		expect(fromLondonLocal(`${date}T${time}`)?.toISOString()).toBe(iso);
 	});
-	it.each(WALL_CLOCK)('zonedInstant(%s, %s) is %s', (date, time, iso) => {
-		expect(zonedInstant(date, time)?.toISOString()).toBe(iso);
-	});
-
 	it('01:30 on 29 March does not exist', () => {
 		expect(fromLondonLocal('2026-03-29T01:30')).toBeNull();
-		// zonedInstant reads it as the instant an hour later on the clock (02:30 BST).
-		expect(zonedInstant('2026-03-29', '01:30')?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+		expect(fromLondonLocal('2026-03-29T01:00')).toBeNull();
+		expect(fromLondonLocal('2026-03-29T01:59')).toBeNull();
 	});
 
 	it.each([
@@ -92,8 +77,7 @@ describe('calendar arithmetic across the clock changes', () => {
 		['2026-10-20', 28, '2026-11-17']
 	];
 	it.each(cases)('%s + %i days is %s', (date, days, expected) => {
-		expect(addDaysDates(date, days)).toBe(expected);
-		expect(addDaysPathway(date, days)).toBe(expected);
+		expect(addDays(date, days)).toBe(expected);
 		expect(daysBetween(date, expected)).toBe(days);
 	});
 });
@@ -120,13 +104,18 @@ describe('default due dates near the clock changes', () => {
 		expect(defaultDueDate({ today: '2026-10-20', caseMeetings: [], areaMeetings: [] })).toBe(
 			'2026-11-17'
 		);
-		expect(defaultDueOn(new Date('2026-10-01T09:30:00Z'), null)).toBe('2026-10-29');
-		expect(defaultDueOn(new Date('2026-03-10T10:00:00Z'), null)).toBe('2026-04-07');
+		const atMeeting = (iso: string) =>
+			defaultDueDate({ today: londonDate(new Date(iso)), areaMeetings: [] });
+		expect(atMeeting('2026-10-01T09:30:00Z')).toBe('2026-10-29');
+		expect(atMeeting('2026-03-10T10:00:00Z')).toBe('2026-04-07');
 	});
 
 	it('is the next meeting day in London', () => {
-		expect(defaultDueOn(new Date('2026-10-01T09:30:00Z'), new Date('2026-10-24T23:30:00Z'))).toBe(
-			'2026-10-25'
-		);
+		expect(
+			defaultDueDate({
+				today: londonDate(new Date('2026-10-01T09:30:00Z')),
+				areaMeetings: [new Date('2026-10-24T23:30:00Z')]
+			})
+		).toBe('2026-10-25');
 	});
 });

@@ -30,7 +30,7 @@ import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
 import { LAPSING_TEXT } from './rules.ts';
 import { mayViewDataReturn } from '../policy/dashboards.ts';
-import { londonDate } from '../../data-return/figures.ts';
+import { londonDate } from '../../dates.ts';
 import { quarterOf } from '../../data-return/quarters.ts';
 
 export interface MeetingSummary {
