@@ -34,7 +34,7 @@ import { readActions, readMeetingState } from '../../src/lib/documents/shapes.ts
 import { DomainError, NotFoundError } from '../../src/lib/server/errors.ts';
 import * as meetingsModule from '../../src/lib/server/meetings/index.ts';
 import type { MeetingContext } from '../../src/lib/server/meetings/index.ts';
-import { zonedDate } from '../../src/lib/server/meetings/rules.ts';
+import { londonDate } from '../../src/lib/dates.ts';
 
 const {
 	RefusedError,
@@ -132,7 +132,7 @@ describe.each(testDatabases())('meetings on $name', (backend) => {
 	it('the coordinator schedules a meeting; nobody else can', async () => {
 		const input = {
 			areaId,
-			date: zonedDate(new Date(Date.now() + 2 * DAY)),
+			date: londonDate(new Date(Date.now() + 2 * DAY)),
 			time: '10:00',
 			venue: 'Town hall, room 2',
 			online: false,
@@ -419,7 +419,7 @@ describe.each(testDatabases())('meetings on $name', (backend) => {
 			.select()
 			.from(meetings)
 			.where(and(eq(meetings.areaId, areaId), eq(meetings.status, 'planned')));
-		expect(view.defaultDueOn).toBe(zonedDate(demoMeeting!.scheduledAt));
+		expect(view.defaultDueOn).toBe(londonDate(demoMeeting!.scheduledAt));
 	});
 
 	it('the chair ends the meeting: closed, clock stopped, attendees see it ended', async () => {

@@ -18,7 +18,7 @@ import {
 import { membershipsOf } from '../../src/lib/server/tenancy/index.ts';
 import { listRegister, meetingOptions, PAGE_SIZE } from '../../src/lib/server/cases/register.ts';
 import { normaliseName } from '../../src/lib/server/cases/names.ts';
-import { isoDate } from '../../src/lib/dates.ts';
+import { londonDate } from '../../src/lib/dates.ts';
 import type { Principal } from '../../src/lib/server/policy/index.ts';
 import { testDatabases, type TestDatabase } from '../helpers/db.ts';
 import { createMember } from '../helpers/fixtures.ts';
@@ -174,7 +174,7 @@ describe.each(testDatabases())('the case register on $name', (backend) => {
 		expect(row('DEMO-0001').nextMeeting).not.toBeNull();
 		// One overdue action added here, plus the demo seed's overdue ones on DEMO-0004.
 		const [demo4] = await t.db.select().from(cases).where(eq(cases.reference, 'DEMO-0004'));
-		const today = isoDate(NOW);
+		const today = londonDate(NOW);
 		const seededOverdue = (
 			await t.db.select().from(actions).where(eq(actions.caseId, demo4!.id))
 		).filter(

@@ -25,7 +25,7 @@ import { loadCaseWorkspace, type Viewer } from '../../src/lib/server/workspace/i
 import { addAgencyAction, shareNotesToMeeting } from '../../src/lib/server/workspace/edits.ts';
 import { agencyDoc, notesDoc, readActions } from '../../src/lib/documents/shapes.ts';
 import { appendParagraphs, fragmentText } from '../../src/lib/documents/rich-text.ts';
-import { isoDate } from '../../src/lib/dates.ts';
+import { londonDate } from '../../src/lib/dates.ts';
 import type { Sector } from '../../src/lib/domain.ts';
 
 describe.each(testDatabases())('case workspace on $name', (backend) => {
@@ -222,8 +222,8 @@ describe.each(testDatabases())('case workspace on $name', (backend) => {
 				.from(agendaItems)
 				.innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
 				.where(eq(agendaItems.caseId, caseId('DEMO-0001')));
-			expect(workspace!.defaultDueOn).toBe(isoDate(listed!.at));
-			expect(workspace!.today).toBe(isoDate(new Date()));
+			expect(workspace!.defaultDueOn).toBe(londonDate(listed!.at));
+			expect(workspace!.today).toBe(londonDate(new Date()));
 		});
 
 		it("is the area's next planned meeting for a case not listed", async () => {
@@ -234,7 +234,7 @@ describe.each(testDatabases())('case workspace on $name', (backend) => {
 			);
 			const [next] = await t.db.select({ at: meetings.scheduledAt }).from(meetings);
 			expect(workspace!.case.nextMeeting).toBeNull();
-			expect(workspace!.defaultDueOn).toBe(isoDate(next!.at));
+			expect(workspace!.defaultDueOn).toBe(londonDate(next!.at));
 		});
 	});
 

@@ -2,6 +2,7 @@
 // rows so that it can be checked against a hand-computed fixture. Pure; no $lib imports.
 import { SECTORS, type Sector } from '../domain.ts';
 import { quarterOf, type Quarter } from './quarters.ts';
+import { londonDate } from '../dates.ts';
 
 /** One case heard at a meeting, as the loader reads it from the register. */
 export interface ReturnCaseRow {
@@ -100,18 +101,6 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
-
-/** A UK calendar date of an instant. */
-export function londonDate(at: Date): string {
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone: 'Europe/London',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit'
-	}).formatToParts(at);
-	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	return `${get('year')}-${get('month')}-${get('day')}`;
-}
 
 export function caseTraits(row: ReturnCaseRow): CaseTraits {
 	const referral = record(row.referral);

@@ -2,6 +2,7 @@
 // status words, the watermark and how dates read. One place, so the DOCX and the PDF never
 // disagree (both renderers draw from the outline in outline.ts, which draws from here).
 import { ACTION_STATUS_TEXT } from '../action-status.ts';
+import { londonDate, MARAC_TIME_ZONE } from '../dates.ts';
 import type { ExportMark, MinutesCase } from './model.ts';
 
 export const SECTION = {
@@ -81,15 +82,14 @@ export const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
 
 export { ACTION_STATUS_TEXT };
 
-const LONDON = 'Europe/London';
 const DATE = new Intl.DateTimeFormat('en-GB', {
-	timeZone: LONDON,
+	timeZone: MARAC_TIME_ZONE,
 	day: 'numeric',
 	month: 'long',
 	year: 'numeric'
 });
 const TIME = new Intl.DateTimeFormat('en-GB', {
-	timeZone: LONDON,
+	timeZone: MARAC_TIME_ZONE,
 	hour: '2-digit',
 	minute: '2-digit',
 	hourCycle: 'h23'
@@ -182,7 +182,7 @@ export function minutesFileName(
 			.slice(0, 60)
 			.replace(/-+$/, '') || 'area';
 	const at = instant(minutes.header.heldAt);
-	const day = at ? new Intl.DateTimeFormat('en-CA', { timeZone: LONDON }).format(at) : 'undated';
+	const day = at ? londonDate(at) : 'undated';
 	const version = minutes.version.version === 0 ? 'draft' : `v${minutes.version.version}`;
 	return `marac-minutes-${area}-${day}-${version}.${extension}`;
 }

@@ -4,7 +4,7 @@
 // any participant's browser may have written it.
 import * as Y from 'yjs';
 import { pathwayDoc } from '../documents/shapes.ts';
-import { parseIsoDate } from './dates.ts';
+import { parseIsoDate } from '../dates.ts';
 
 export const YES_NO_UNKNOWN = ['yes', 'no', 'unknown'] as const;
 export type YesNoUnknown = (typeof YES_NO_UNKNOWN)[number];

@@ -2,7 +2,7 @@
 // The one place these rules live: the case page, the live meeting, minutes and the dashboard all
 // call pathwayStatus(). Pure: the same pathway and day give the same answer; missing or
 // inconsistent data yields fewer deadlines, never an exception.
-import { addDays, addWorkingDays, daysBetween } from './dates.ts';
+import { addDays, addWorkingDays, daysBetween } from '../dates.ts';
 import { OPTION_TEXT, type Pathway } from './fields.ts';
 
 /** Working days the Home Office aims to take for a reasonable-grounds decision. */

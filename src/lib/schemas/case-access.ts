@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { fromLondonLocal } from '$lib/london-time';
+import { fromLondonLocal } from '$lib/dates';
 
 const reason = v.pipe(
 	v.optional(v.string(), ''),

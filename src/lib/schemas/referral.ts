@@ -22,6 +22,7 @@ import {
 	type Exploitation,
 	type ReferralKind
 } from '../referral.ts';
+import { parseIsoDate } from '../dates.ts';
 
 export type FormValues = Record<string, string>;
 export type FieldErrors = Record<string, string>;
@@ -49,11 +50,7 @@ function dateField(label: string, today: string, required: boolean) {
 		v.trim(),
 		v.check((s) => !required || s !== '', `Enter ${label}.`),
 		v.check(
-			(s) =>
-				s === '' ||
-				(/^\d{4}-\d{2}-\d{2}$/.test(s) &&
-					!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
-					new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+			(s) => s === '' || parseIsoDate(s) !== null,
 			`Enter ${label} as a real date, for example 1990-03-27.`
 		),
 		v.check(

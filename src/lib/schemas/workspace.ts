@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { ACTION_STATUSES } from '$lib/documents/shapes';
 import { MAX_SHARE_LENGTH } from '$lib/documents/rich-text';
-import { isIsoDate } from '$lib/dates';
+import { parseIsoDate } from '$lib/dates';
 
 export const ACTION_TEXT_MAX = 2000;
 
@@ -30,7 +30,7 @@ export function actionSchema(today: string) {
 			v.string(),
 			v.trim(),
 			v.nonEmpty('Enter the date the action is due.'),
-			v.check(isIsoDate, 'Enter a real date, for example 2027-01-31.'),
+			v.check((s) => parseIsoDate(s) !== null, 'Enter a real date, for example 2027-01-31.'),
 			v.check((date) => date >= today, 'The due date must be today or later.')
 		),
 		status: v.optional(v.picklist(ACTION_STATUSES, 'Choose a status.'), 'open')

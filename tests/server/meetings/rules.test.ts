@@ -2,13 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
 	addMonths,
 	compareDefault,
-	defaultDueOn,
 	defaultOrder,
 	insertionIndex,
 	isLapsing,
-	moveItem,
-	zonedDate,
-	zonedInstant
+	moveItem
 } from '../../../src/lib/server/meetings/rules.ts';
 
 const c = (reference: string, children: number, referred: string) => ({
@@ -73,38 +70,5 @@ describe('lapsing referrals', () => {
 		expect(addMonths(new Date('2024-02-29T00:00:00Z'), 12).toISOString()).toBe(
 			'2025-02-28T00:00:00.000Z'
 		);
-	});
-});
-
-describe('meeting times in UK time', () => {
-	it('reads winter times as GMT and summer times as BST', () => {
-		expect(zonedInstant('2026-12-15', '09:30')?.toISOString()).toBe('2026-12-15T09:30:00.000Z');
-		expect(zonedInstant('2026-07-01', '09:30')?.toISOString()).toBe('2026-07-01T08:30:00.000Z');
-		// The morning after the clocks go forward (29 March 2026).
-		expect(zonedInstant('2026-03-29', '10:00')?.toISOString()).toBe('2026-03-29T09:00:00.000Z');
-	});
-
-	it('refuses dates and times that do not exist', () => {
-		expect(zonedInstant('2026-02-30', '09:00')).toBeNull();
-		expect(zonedInstant('2026-12-15', '25:00')).toBeNull();
-		expect(zonedInstant('15/12/2026', '09:00')).toBeNull();
-	});
-
-	it('gives the UK calendar date of an instant', () => {
-		expect(zonedDate(new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
-		expect(zonedDate(new Date('2026-12-01T23:30:00Z'))).toBe('2026-12-01');
-	});
-});
-
-describe('default due date of an action', () => {
-	const meetingAt = new Date('2026-12-01T09:30:00Z');
-
-	it('is the next planned meeting after this one', () => {
-		expect(defaultDueOn(meetingAt, new Date('2026-12-15T09:30:00Z'))).toBe('2026-12-15');
-	});
-
-	it('is 28 days later when none is planned (or the next is not later)', () => {
-		expect(defaultDueOn(meetingAt, null)).toBe('2026-12-29');
-		expect(defaultDueOn(meetingAt, new Date('2026-11-01T09:30:00Z'))).toBe('2026-12-29');
 	});
 });

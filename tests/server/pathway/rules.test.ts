@@ -9,8 +9,8 @@ import {
 	daysBetween,
 	isWorkingDay,
 	parseIsoDate,
-	todayInLondon
-} from '../../../src/lib/pathway/dates.ts';
+	londonDate
+} from '../../../src/lib/dates.ts';
 import { readPathway, type Appointment, type Pathway } from '../../../src/lib/pathway/fields.ts';
 import { pathwayStatus, type AlertKey } from '../../../src/lib/pathway/rules.ts';
 import { pathwayDoc } from '../../../src/lib/documents/shapes.ts';
@@ -76,8 +76,8 @@ describe('working days', () => {
 	});
 
 	it("today is London's date, not UTC's, around midnight in summer", () => {
-		expect(todayInLondon(new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
-		expect(todayInLondon(new Date('2026-12-01T23:30:00Z'))).toBe('2026-12-01');
+		expect(londonDate(new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
+		expect(londonDate(new Date('2026-12-01T23:30:00Z'))).toBe('2026-12-01');
 	});
 });
 

@@ -28,11 +28,7 @@ import {
 import type { MembershipView } from '../tenancy/index.ts';
 import type { TrackerStatusValue } from '../../action-filters.ts';
 import { FINAL_STATUSES, OUTSTANDING_STATUSES, type ActionStatus } from '../../action-status.ts';
-
-/** Today's date (yyyy-mm-dd) where the MARACs meet: an action due today is not yet overdue. */
-export function today(now: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
-}
+import { londonDate } from '../../dates.ts';
 
 /**
  * Cases of the seat's area the person may see: not transferred away, and not excluding them or
@@ -141,7 +137,7 @@ export async function listAgencyActions(
 	seats: MembershipView[],
 	now: Date
 ): Promise<AgencyActions[]> {
-	const todayIso = today(now);
+	const todayIso = londonDate(now);
 	return Promise.all(
 		seats.map(async (seat) => {
 			const base = () =>
@@ -202,7 +198,7 @@ export async function listTrackedActions(
 	filters: TrackerFilters,
 	now: Date
 ): Promise<TrackerPage> {
-	const todayIso = today(now);
+	const todayIso = londonDate(now);
 	const conditions: (SQL | undefined)[] = [visibleCasesOf(db, userId, seat)];
 	if (filters.agencyId) conditions.push(eq(actions.agencyId, filters.agencyId));
 	if (filters.status === 'outstanding') conditions.push(outstanding);
@@ -258,7 +254,7 @@ export async function actionCounts(
 	seat: MembershipView,
 	now: Date
 ): Promise<AgencyCounts[]> {
-	const todayIso = today(now);
+	const todayIso = londonDate(now);
 	const [areaAgencies, rows] = await Promise.all([
 		db
 			.select({ id: agencies.id, name: agencies.name })

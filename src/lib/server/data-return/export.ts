@@ -2,7 +2,7 @@
 // (step-up re-authentication, exports register, rate limit) can wrap exactly this call.
 import type { Database } from '../db/index.ts';
 import type { Quarter } from '../../data-return/quarters.ts';
-import { londonDate } from '../../data-return/figures.ts';
+import { londonDate } from '../../dates.ts';
 import { dataReturnCsvText } from './csv.ts';
 import { loadDataReturn, type DataReturnArea } from './load.ts';
 

@@ -13,7 +13,6 @@ import {
 	meetings
 } from '../db/schema/index.ts';
 import {
-	londonDate,
 	quarterFigures,
 	quarterMeetings,
 	type MeetingFigures,
@@ -21,7 +20,7 @@ import {
 	type ReturnCaseRow,
 	type ReturnMeetingRow
 } from '../../data-return/figures.ts';
-import { fromLondonLocal } from '../../london-time.ts';
+import { addDays, fromLondonLocal, londonDate } from '../../dates.ts';
 import { quarterOf, shiftQuarter, type Quarter } from '../../data-return/quarters.ts';
 
 export interface DataReturnArea {
@@ -32,10 +31,6 @@ export interface DataReturnArea {
 /** Start of a UK calendar date as an instant (midnight, summer time aware). */
 function startOf(date: string): Date {
 	return fromLondonLocal(`${date}T00:00`)!;
-}
-
-function dayAfter(date: string): string {
-	return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The area's meetings scheduled between two UK dates (inclusive), with the cases they heard. */
@@ -52,7 +47,7 @@ export async function loadReturnMeetings(
 			and(
 				eq(meetings.areaId, areaId),
 				gte(meetings.scheduledAt, startOf(from)),
-				lt(meetings.scheduledAt, startOf(dayAfter(to)))
+				lt(meetings.scheduledAt, startOf(addDays(to, 1)))
 			)
 		)
 		.orderBy(asc(meetings.scheduledAt));

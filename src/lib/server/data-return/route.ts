@@ -6,7 +6,7 @@ import { requireUser } from '../guard.ts';
 import { areas } from '../db/schema/index.ts';
 import { mayViewDataReturn } from '../policy/dashboards.ts';
 import { parseQuarter, quarterOf, type Quarter } from '../../data-return/quarters.ts';
-import { londonDate } from '../../data-return/figures.ts';
+import { londonDate } from '../../dates.ts';
 
 /**
  * The signed-in coordinator or chair and the area asked for. 403 for someone who sees no area's

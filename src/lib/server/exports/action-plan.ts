@@ -10,7 +10,7 @@ import { agencyPrincipal } from '../policy/exports.ts';
 import { ACTION_STATUS_TEXT, type ActionStatus } from '../../action-status.ts';
 import { csv } from '../../stats/index.ts';
 import { MARKING } from '../../minutes/model.ts';
-import { isoDate } from '../../dates.ts';
+import { londonDate } from '../../dates.ts';
 
 export interface ActionPlanRow {
 	reference: string;
@@ -150,7 +150,7 @@ export function actionPlanCsv(rows: ActionPlanRow[], mark: Watermark): string {
 	return csv([
 		[
 			MARKING,
-			`Action plan of the MARAC meeting on ${isoDate(mark.meetingDate)}`,
+			`Action plan of the MARAC meeting on ${londonDate(mark.meetingDate)}`,
 			`For ${mark.recipientAgency}`,
 			`Exported by ${mark.exportedBy} (${mark.exporterAgency})`,
 			`Exported at ${mark.exportedAt.toISOString()}`,
@@ -171,5 +171,5 @@ export function actionPlanCsv(rows: ActionPlanRow[], mark: Watermark): string {
 
 /** The download's file name: what it is, which meeting, for whom, and the export's short id. */
 export function actionPlanFilename(meetingDate: Date, agencyName: string, exportId: string) {
-	return `action-plan-${isoDate(meetingDate)}-${agencyName}-${exportId.slice(0, 8)}.csv`;
+	return `action-plan-${londonDate(meetingDate)}-${agencyName}-${exportId.slice(0, 8)}.csv`;
 }

@@ -13,6 +13,7 @@ import type { Database } from '../db/index.ts';
 import { runtime } from '../app.ts';
 import { requestMeta, requireUser } from '../guard.ts';
 import { AreaExportSchema } from '../../schemas/exports.ts';
+import { toLondonLocal } from '../../dates.ts';
 import { mayExportMeeting } from '../policy/exports.ts';
 import { seatIn, type Principal } from '../policy/index.ts';
 import {
@@ -96,11 +97,7 @@ export function textResponse(status: number, message: string): Response {
 }
 
 function rateLimited(next: Date): Response {
-	const at = new Intl.DateTimeFormat('en-GB', {
-		timeZone: 'Europe/London',
-		hour: '2-digit',
-		minute: '2-digit'
-	}).format(next);
+	const at = toLondonLocal(next).slice(11); // hh:mm, UK time
 	return textResponse(
 		429,
 		`You have made ${EXPORTS_PER_HOUR} exports in the last hour, the most allowed. You can export again after ${at}.`

@@ -21,7 +21,8 @@ import {
 	type MeetingContext
 } from './context.ts';
 import { exclusionsOf, loadAgenda, writeOrder } from './agenda-data.ts';
-import { defaultOrder, insertionIndex, moveItem, zonedInstant } from './rules.ts';
+import { fromLondonLocal } from '../../dates.ts';
+import { defaultOrder, insertionIndex, moveItem } from './rules.ts';
 
 export interface ScheduleInput {
 	areaId: string;
@@ -42,7 +43,7 @@ export async function scheduleMeeting(ctx: MeetingContext, input: ScheduleInput)
 		seat,
 		message: "Only the area's coordinator can schedule its meetings."
 	});
-	const scheduledAt = zonedInstant(input.date, input.time);
+	const scheduledAt = fromLondonLocal(`${input.date}T${input.time}`);
 	if (!scheduledAt) throw new DomainError('Enter a real date and time.', 'date');
 	if (scheduledAt.getTime() < ctx.now.getTime() - 3_600_000) {
 		throw new DomainError('The meeting must be in the future.', 'date');

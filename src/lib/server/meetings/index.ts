@@ -33,4 +33,4 @@ export {
 	endMeeting,
 	type QuickAction
 } from './live.ts';
-export { LAPSING_TEXT, DEFAULT_DUE_DAYS } from './rules.ts';
+export { LAPSING_TEXT } from './rules.ts';

@@ -36,8 +36,8 @@ import {
 import { loadAgenda } from './agenda-data.ts';
 import { casesOnlyOn } from './agenda.ts';
 import { attendanceOf, confirmedAt } from './attendance.ts';
-import { agendaRow, areaMembers, lapseMoment, nextMeetingAfter } from './queries.ts';
-import { defaultDueOn } from './rules.ts';
+import { agendaRow, areaMembers, lapseMoment, nextMeetingsAfter } from './queries.ts';
+import { defaultDueDate, londonDate } from '../../dates.ts';
 
 const meetingDocName = (id: string) => documentName({ kind: 'meeting', meetingId: id });
 
@@ -143,10 +143,10 @@ export async function liveMeeting(
 		attendance: lead ? await attendanceOf(ctx, meeting.id) : [],
 		members: mayRecordAttendance(p, meeting) ? await areaMembers(ctx, meeting.areaId) : [],
 		owners: shown ? areaAgencies.filter((a) => !shown.excludedAgencyIds.includes(a.id)) : [],
-		defaultDueOn: defaultDueOn(
-			meeting.scheduledAt,
-			await nextMeetingAfter(ctx, meeting.areaId, meeting.scheduledAt)
-		),
+		defaultDueOn: defaultDueDate({
+			today: londonDate(meeting.scheduledAt),
+			areaMeetings: await nextMeetingsAfter(ctx, meeting.areaId, meeting.scheduledAt)
+		}),
 		docName: meetingDocName(meeting.id),
 		docAccess: lead ? ('write' as const) : ('read' as const)
 	};

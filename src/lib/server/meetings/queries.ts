@@ -30,7 +30,7 @@ import { record } from '../audit/index.ts';
 import { loadAgenda, type AgendaEntry } from './agenda-data.ts';
 import { LAPSING_TEXT } from './rules.ts';
 import { mayViewDataReturn } from '../policy/dashboards.ts';
-import { londonDate } from '../../data-return/figures.ts';
+import { londonDate } from '../../dates.ts';
 import { quarterOf } from '../../data-return/quarters.ts';
 
 export interface MeetingSummary {
@@ -282,9 +282,12 @@ export async function eligibleCases(ctx: MeetingContext, meetingId: string, area
 		.orderBy(asc(cases.reference));
 }
 
-/** The area's next planned meeting after `after` (for default due dates). */
-export async function nextMeetingAfter(ctx: MeetingContext, areaId: string, after: Date) {
-	const [row] = await ctx.db
+/**
+ * The area's next few planned meetings after `after`, soonest first (for default due dates, which
+ * pass over one later on the same day).
+ */
+export async function nextMeetingsAfter(ctx: MeetingContext, areaId: string, after: Date) {
+	const rows = await ctx.db
 		.select({ scheduledAt: meetings.scheduledAt })
 		.from(meetings)
 		.where(
@@ -295,6 +298,6 @@ export async function nextMeetingAfter(ctx: MeetingContext, areaId: string, afte
 			)
 		)
 		.orderBy(asc(meetings.scheduledAt))
-		.limit(1);
-	return row?.scheduledAt ?? null;
+		.limit(5);
+	return rows.map((row) => row.scheduledAt);
 }

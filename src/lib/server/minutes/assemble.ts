@@ -19,7 +19,7 @@ import {
 } from '../../documents/shapes.ts';
 import { readPathway } from '../../pathway/fields.ts';
 import { interpreterText, NRM_STAGE_TEXT, pathwayStatus } from '../../pathway/rules.ts';
-import { todayInLondon } from '../../pathway/dates.ts';
+import { londonDate } from '../../dates.ts';
 import type {
 	AgencyPart,
 	FrozenCase,
@@ -153,7 +153,7 @@ export async function assembleMinutes(
 	now: Date
 ): Promise<FrozenMinutes> {
 	const { meeting } = record;
-	const today = todayInLondon(now);
+	const today = londonDate(now);
 	const [agenda, areaAgencies, present] = await Promise.all([
 		loadAgenda(db, meeting.id, now),
 		db

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { cases, pathways } from '../db/schema/index.ts';
 import { documentName } from '../../documents/names.ts';
-import { todayInLondon } from '../../pathway/dates.ts';
+import { londonDate } from '../../dates.ts';
 import type { Appointment } from '../../pathway/fields.ts';
 import { caseAlerts, type CaseAlerts } from '../../pathway/case-alerts.ts';
 import { access } from '../policy/facts.ts';
@@ -41,6 +41,6 @@ export async function casePathwayAlerts(
 			fields: row.fields as Record<string, string> | null,
 			appointments: row.appointments as Appointment[] | null
 		},
-		todayInLondon(now)
+		londonDate(now)
 	);
 }

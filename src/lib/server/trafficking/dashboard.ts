@@ -4,7 +4,7 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { cases, pathways } from '../db/schema/index.ts';
-import { todayInLondon } from '../../pathway/dates.ts';
+import { londonDate } from '../../dates.ts';
 import type { Appointment } from '../../pathway/fields.ts';
 import { caseAlertList, type CaseAlerts } from '../../pathway/case-alerts.ts';
 import { visibleCases } from '../cases/index.ts';
@@ -57,7 +57,7 @@ export async function traffickingFigures(
 				notInArray(cases.status, ['closed', 'transferred'])
 			)
 		);
-	const today = todayInLondon(now);
+	const today = londonDate(now);
 	const statuses: { status: PathwayStatus; caseLanguage: string | null }[] = rows.map((r) => ({
 		status: pathwayStatus(
 			{
@@ -159,7 +159,7 @@ export async function traffickingCaseAlerts(
 			fields: r.fields as Record<string, string> | null,
 			appointments: r.appointments as Appointment[] | null
 		})),
-		todayInLondon(now)
+		londonDate(now)
 	);
 }
 

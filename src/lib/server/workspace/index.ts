@@ -11,7 +11,7 @@ import * as audit from '../audit/index.ts';
 import type { Actor } from '../audit/index.ts';
 import type { DocumentService } from '../documents/types.ts';
 import type { MembershipView } from '../tenancy/index.ts';
-import { defaultDueDate, isoDate } from '../../dates.ts';
+import { defaultDueDate, londonDate } from '../../dates.ts';
 
 export interface WorkspaceRuntime {
 	db: Database;
@@ -116,10 +116,10 @@ async function assemble(
 			.limit(5),
 		row.repeatOfCaseId ? previousCase(db, row.repeatOfCaseId, principal, now) : null
 	]);
-	const today = isoDate(now);
+	const today = londonDate(now);
 	// A live meeting counts even if it started before now; a planned one from an earlier day not.
 	const next =
-		caseMeetings.find((m) => m.status === 'live' || isoDate(m.scheduledAt) >= today) ?? null;
+		caseMeetings.find((m) => m.status === 'live' || londonDate(m.scheduledAt) >= today) ?? null;
 	return {
 		case: {
 			id: row.id,

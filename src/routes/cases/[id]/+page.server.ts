@@ -5,7 +5,7 @@ import { parseForm } from '$lib/server/forms';
 import { loadCaseWorkspace } from '$lib/server/workspace';
 import { addAgencyAction, shareNotesToMeeting } from '$lib/server/workspace/edits';
 import { actionSchema, ShareSchema } from '$lib/schemas/workspace';
-import { isoDate } from '$lib/dates';
+import { londonDate } from '$lib/dates';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
@@ -38,7 +38,7 @@ export const actions: Actions = {
 	addAction: async ({ request, params }) => {
 		const viewer = requireUser();
 		const rt = await runtime();
-		const parsed = await parseForm(request, actionSchema(isoDate(rt.now())));
+		const parsed = await parseForm(request, actionSchema(londonDate(rt.now())));
 		if (!parsed.ok) {
 			return fail(400, {
 				action: {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { runtime } from '$lib/server/app';
-import { todayInLondon } from '$lib/pathway/dates';
+import { londonDate } from '$lib/dates';
 import { traffickingCsv, traffickingFigures } from '$lib/server/trafficking/dashboard';
 import { figuresArea } from '$lib/server/trafficking/route';
 import { runAreaExport } from '$lib/server/exports/route';
@@ -20,7 +20,7 @@ export const POST: RequestHandler = async ({ request }) =>
 		keep: { area: isUuid },
 		scope: async (raw) => (await figuresArea(isUuid(raw.area ?? '') ? raw.area! : null)).area,
 		render: async (area, now) => {
-			const today = todayInLondon(now);
+			const today = londonDate(now);
 			const figures = await traffickingFigures((await runtime()).db, area.id, now);
 			return {
 				content: new TextEncoder().encode(traffickingCsv(area.name, figures, today)),

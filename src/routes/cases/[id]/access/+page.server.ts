@@ -25,7 +25,7 @@ import {
 	RevokeGrantSchema
 } from '$lib/schemas/case-access';
 import { describeEvent } from '$lib/access-history';
-import { toLondonLocal } from '$lib/london-time';
+import { toLondonLocal } from '$lib/dates';
 import { GRANT_MAX_DAYS } from '$lib/server/policy/case-access';
 import type { Actions, PageServerLoad } from './$types';
 
