@@ -5,6 +5,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { closeRuntime, getRuntime } from '../src/lib/server/runtime.ts';
 import { handleUpgrade, syncServerFor } from './upgrade.ts';
+import { attachMinutesRenderer } from './minutes-render.ts';
 
 const runtime = await getRuntime(process.env);
 const { config, log } = runtime;
@@ -15,6 +16,7 @@ const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = (await import(handlerUrl)) as { handler: RequestListener };
 
 syncServerFor(runtime);
+attachMinutesRenderer(runtime);
 const server = createServer(handler);
 server.on('upgrade', handleUpgrade);
 server.headersTimeout = 30_000;

@@ -4,6 +4,9 @@ import { createLogger, type Logger } from './log.ts';
 import { demoInUse, isEmpty, seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import type { AuthContext } from './auth/flows.ts';
 import type { DocumentService } from './documents/types.ts';
+import type { ExportMark, Minutes } from '../minutes/model.ts';
+
+export type MinutesFormat = 'pdf' | 'docx';
 
 /**
  * Everything a request or socket handler needs, created once per process and shared by the
@@ -20,6 +23,15 @@ export interface Runtime {
 	auth: AuthContext;
 	/** Live documents; set by the sync server (server/sync) when the process serves them. */
 	documents?: DocumentService;
+	/**
+	 * Draws minutes files off the main thread; set by the production entry
+	 * (server/minutes-render.ts). Without it (npm run dev) they are drawn in the request.
+	 */
+	renderMinutes?: (
+		format: MinutesFormat,
+		minutes: Minutes,
+		mark: ExportMark
+	) => Promise<Uint8Array>;
 	/** Steps run at shutdown before the database closes (e.g. flushing the sync server). */
 	beforeClose: (() => Promise<void>)[];
 	close(): Promise<void>;

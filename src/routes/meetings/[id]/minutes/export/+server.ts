@@ -9,8 +9,12 @@ import { renderMinutesPdf } from '$lib/server/minutes/pdf';
 import { minutesFileName } from '$lib/minutes/text';
 import { mayExportMinutes } from '$lib/server/policy/meetings';
 import { ExportMinutesSchema } from '$lib/schemas/meetings';
-import { MARKING, type ExportMark } from '$lib/minutes/model';
+import { MARKING, type ExportMark, type Minutes } from '$lib/minutes/model';
+import { runtime } from '$lib/server/app';
 import type { RequestHandler } from './$types';
+
+const renderHere = (format: 'pdf' | 'docx', minutes: Minutes, mark: ExportMark) =>
+	format === 'pdf' ? renderMinutesPdf(minutes, mark) : renderMinutesDocx(minutes, mark);
 
 const isUuid = (value: unknown): value is string => v.is(v.pipe(v.string(), v.uuid()), value);
 const CONTENT_TYPE = {
@@ -63,10 +67,9 @@ export const POST: RequestHandler = async ({ params, request }) => {
 				exportId,
 				marking: MARKING
 			};
-			const content =
-				format === 'pdf'
-					? await renderMinutesPdf(minutes, mark)
-					: await renderMinutesDocx(minutes, mark);
+			// Off the main thread where the process provides it (the production server).
+			const render = (await runtime()).renderMinutes ?? renderHere;
+			const content = await render(format, minutes, mark);
 			return {
 				content,
 				filename: minutesFileName(minutes, format),
