@@ -248,4 +248,29 @@ describe.each(testDatabases())('the case register on $name', (backend) => {
 		expect((await meetingOptions(t.db, who.coordinator!)).map((m) => m.id)).toEqual([meetingId]);
 		expect(await meetingOptions(t.db, who.elsewhere!)).toEqual([]);
 	});
+
+	it('counts an action overdue from the UK’s midnight after its due date, not UTC’s', async () => {
+		// A summer date: from 23:00 UTC it is already the next day in the UK (BST).
+		const due = `${NOW.getUTCFullYear() + 1}-07-14`;
+		const demo5 = (await t.db.select().from(cases).where(eq(cases.reference, 'DEMO-0005')))[0]!;
+		const [agency] = await t.db.select().from(agencies).where(eq(agencies.sector, 'housing'));
+		await t.db.insert(actions).values({
+			docName: `case:${demo5.id}:agency:${agency!.id}`,
+			actionId: 'uk-midnight',
+			caseId: demo5.id,
+			agencyId: agency!.id,
+			text: 'x',
+			dueOn: due,
+			status: 'open'
+		});
+		const overdueAt = async (instant: string) =>
+			(await listRegister(t.db, who.coordinator!, { page: 1, q: 'DEMO-0005' }, new Date(instant)))
+				.rows[0]!.overdueActions;
+		try {
+			expect(await overdueAt(`${due}T22:30:00Z`)).toBe(0); // 23:30 on the 14th in the UK
+			expect(await overdueAt(`${due}T23:30:00Z`)).toBe(1); // 00:30 on the 15th in the UK
+		} finally {
+			await t.db.delete(actions).where(eq(actions.actionId, 'uk-midnight'));
+		}
+	});
 });

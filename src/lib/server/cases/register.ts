@@ -1,5 +1,6 @@
 // The case register (/cases): filtered, searched and paginated on the server, over exactly the
 // cases visibleCases() lets the viewer see.
+import { londonDate } from '../../dates.ts';
 import {
 	and,
 	count,
@@ -136,7 +137,7 @@ export async function listRegister(
 	const visible = visibleCases(db, principal);
 	const empty = { rows: [], total: 0, page: 1, pages: 1, pageSize: PAGE_SIZE };
 	if (!visible) return empty;
-	const today = now.toISOString().slice(0, 10);
+	const today = londonDate(now); // overdue means past its UK due date
 	const where = conditions(db, visible, filters, today);
 	const nextMeeting = db
 		.select({ at: sql`min(${meetings.scheduledAt})` })

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { runtime } from '$lib/server/app';
+import { londonDate } from '$lib/dates';
 import { requestMeta, requireUser } from '$lib/server/guard';
 import { DomainError } from '$lib/server/errors';
 import { createReferral } from '$lib/server/cases/referral';
@@ -53,7 +54,7 @@ export const actions: Actions = {
 		if (seats.length === 1) values.areaId = seats[0]!.areaId;
 		const rt = await runtime();
 		const now = rt.now();
-		const parsed = parseReferral(values, now.toISOString().slice(0, 10));
+		const parsed = parseReferral(values, londonDate(now));
 		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, rows: null });
 		let created;
 		try {
