@@ -455,6 +455,8 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 
 		await invalidateUserSessions(t.db, (await userName('police@demo.example')).id);
 		await until(() => doc.status === 'stopped', 'stopped');
+		// A writer's socket closed with 4205 asks why: signed out, so it says so.
+		expect(doc.stopReason).toBe(STOP_REASONS.sessionEnded);
 		// Not signed in yet: nothing to resume with.
 		expect(await doc.resume()).toBe(false);
 		expect(doc.stopReason).toBe(STOP_REASONS.sessionEnded);

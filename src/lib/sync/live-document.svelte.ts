@@ -405,6 +405,8 @@ export class LiveDocument {
 		this.provider.shouldConnect = false;
 		const listed = await this.#listedAccess();
 		if (this.#destroyed || this.#status === 'stopped') return;
+		// Signed out (elsewhere, or timed out): say so, so the user knows signing in again is enough.
+		if (listed === 'session') return this.#stop(STOP_REASONS.sessionEnded);
 		if (listed !== 'read') return this.#stop(STOP_REASONS.accessChanged);
 		this.#access = 'read';
 		this.provider.connect();
