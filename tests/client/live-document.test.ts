@@ -295,13 +295,14 @@ describe.each(testDatabases())('LiveDocument against the sync server on $name', 
 		const housing = await userName('housing@demo.example');
 		await invalidateUserSessions(t.db, housing.id);
 		await until(() => doc.status === 'stopped', 'stopped', 2000);
-		expect(doc.stopReason).toBe(STOP_REASONS.accessChanged);
+		expect(doc.stopReason).toBe(STOP_REASONS.sessionEnded);
 		expect(doc.synced).toBe(false);
 		// The provider would have retried after 200 ms, 400 ms, …: none may happen.
 		await sleep(2000);
 		expect(h.upgrades.get(cookie)).toBe(1);
 		expect(doc.status).toBe('stopped');
-		expect(seen).toEqual([]); // a close code says it all: no checks needed
+		// One question, to tell a signed-out user from one whose access changed.
+		expect(seen).toEqual([`/api/cases/${caseId}/documents`]);
 	});
 
 	it('a refused upgrade whose session has ended stops with the session reason', async () => {

@@ -366,9 +366,9 @@ export class LiveDocument {
 		// null: closed by this page (disconnect, destroy or the provider's idle watchdog).
 		if (!event || this.#destroyed || this.#status === 'stopped') return;
 		this.#synced = false;
-		// Write access shrank to read (e.g. the meeting ended and the case is frozen): carry on
-		// read-only rather than stop, if the server still lists the document for us.
-		if (event.code === CLOSE_ACCESS_CHANGED && this.caseId && this.#access === 'write') {
+		// Ask why: signed out (say so), or write access shrank to read (e.g. the meeting ended and
+		// the case is frozen: carry on read-only if the server still lists the document for us).
+		if (event.code === CLOSE_ACCESS_CHANGED && this.caseId) {
 			return void this.#continueReadOnly();
 		}
 		const reason = stopReasonFor(event.code);
@@ -407,7 +407,10 @@ export class LiveDocument {
 		if (this.#destroyed || this.#status === 'stopped') return;
 		// Signed out (elsewhere, or timed out): say so, so the user knows signing in again is enough.
 		if (listed === 'session') return this.#stop(STOP_REASONS.sessionEnded);
-		if (listed !== 'read') return this.#stop(STOP_REASONS.accessChanged);
+		// A reader closed with 4205 has lost even read access; a writer may carry on reading.
+		if (listed !== 'read' || this.#access === 'read') {
+			return this.#stop(STOP_REASONS.accessChanged);
+		}
 		this.#access = 'read';
 		this.provider.connect();
 	}
