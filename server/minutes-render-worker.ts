@@ -3,13 +3,11 @@
  * renderers are pure: everything comes from the message, nothing is read but their fonts.
  */
 import { parentPort } from 'node:worker_threads';
-import { renderMinutesPdf } from '../src/lib/server/minutes/pdf.ts';
-import { renderMinutesDocx } from '../src/lib/server/minutes/docx.ts';
+import { renderMinutes } from '../src/lib/server/minutes/render.ts';
 import type { RenderRequest, RenderResponse } from './minutes-render.ts';
 
 parentPort!.on('message', (request: RenderRequest) => {
-	const render = request.format === 'pdf' ? renderMinutesPdf : renderMinutesDocx;
-	render(request.minutes, request.mark).then(
+	renderMinutes(request.format, request.minutes, request.mark).then(
 		(bytes) => {
 			// A copy of exactly these bytes, moved (not copied again) to the parent. The renderer's
 			// array may be a view of a pool other buffers of this thread share.

@@ -7,7 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ExportMark, Minutes } from '../src/lib/minutes/model.ts';
-import type { MinutesFormat, Runtime } from '../src/lib/server/runtime.ts';
+import type { Runtime } from '../src/lib/server/runtime.ts';
+import type { MinutesFormat } from '../src/lib/server/minutes/render.ts';
 
 export type RenderRequest = {
 	id: number;

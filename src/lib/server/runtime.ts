@@ -5,8 +5,7 @@ import { demoInUse, isEmpty, seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './se
 import type { AuthContext } from './auth/flows.ts';
 import type { DocumentService } from './documents/types.ts';
 import type { ExportMark, Minutes } from '../minutes/model.ts';
-
-export type MinutesFormat = 'pdf' | 'docx';
+import type { MinutesFormat } from './minutes/render.ts';
 
 /**
  * Everything a request or socket handler needs, created once per process and shared by the

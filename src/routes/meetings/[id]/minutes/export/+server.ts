@@ -4,17 +4,13 @@ import { DomainError } from '$lib/server/errors';
 import { meetingContext } from '$lib/server/meetings/route';
 import { runMeetingExport } from '$lib/server/exports/route';
 import { issuedVersion, minutesForRecipient, recipientPrincipal } from '$lib/server/minutes';
-import { renderMinutesDocx } from '$lib/server/minutes/docx';
-import { renderMinutesPdf } from '$lib/server/minutes/pdf';
+import { renderMinutes } from '$lib/server/minutes/render';
 import { minutesFileName } from '$lib/minutes/text';
 import { mayExportMinutes } from '$lib/server/policy/meetings';
 import { ExportMinutesSchema } from '$lib/schemas/meetings';
-import { MARKING, type ExportMark, type Minutes } from '$lib/minutes/model';
+import { MARKING, type ExportMark } from '$lib/minutes/model';
 import { runtime } from '$lib/server/app';
 import type { RequestHandler } from './$types';
-
-const renderHere = (format: 'pdf' | 'docx', minutes: Minutes, mark: ExportMark) =>
-	format === 'pdf' ? renderMinutesPdf(minutes, mark) : renderMinutesDocx(minutes, mark);
 
 const isUuid = (value: unknown): value is string => v.is(v.pipe(v.string(), v.uuid()), value);
 const CONTENT_TYPE = {
@@ -68,7 +64,7 @@ export const POST: RequestHandler = async ({ params, request }) => {
 				marking: MARKING
 			};
 			// Off the main thread where the process provides it (the production server).
-			const render = (await runtime()).renderMinutes ?? renderHere;
+			const render = (await runtime()).renderMinutes ?? renderMinutes;
 			const content = await render(format, minutes, mark);
 			return {
 				content,
